@@ -1,0 +1,26 @@
+"""The `nncourse` command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from nncourse import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nncourse",
+        description="nncourse: neural networks from the single neuron to a trained network.",
+    )
+    parser.add_argument("--version", action="version", version=f"nncourse {__version__}")
+    parser.add_subparsers(dest="command", metavar="COMMAND")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return args.run(args)
