@@ -6,8 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # Extras installed with the package: `test` always; CI adds `compare` (PyTorch, scikit-learn).
 NNCOURSE_EXTRAS ?= test
-STAMP := $(VENV)/.installed-$(subst $(comma),-,$(NNCOURSE_EXTRAS))
 comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(NNCOURSE_EXTRAS))
 
 # Jupyter, IPython and matplotlib keep their own state inside .venv, not in your home folder.
 STATE := $(CURDIR)/$(VENV)/state
