@@ -1,0 +1,344 @@
+"""A scalar computational graph: one number, where it came from, and how the loss depends on it.
+
+A `Value` wraps one float. Every arithmetic operation on Values returns a new Value that remembers
+
+- its **parents** (the Values it was computed from), and
+- its **local gradients**: the partial derivative of the result with respect to each parent,
+  worked out right there, next to the forward computation.
+
+`backward()` then applies the chain rule over the whole graph. Walking the nodes from the output
+back to the inputs, each node passes its gradient on to its parents, multiplied by the local
+gradient of the edge::
+
+    parent.grad += local_gradient * node.grad
+
+The `+=` matters: a Value used twice (``a * a``, or a weight feeding two neurons) collects the
+gradient of every path through it. `backward()` first sets every gradient in the graph to zero,
+so calling it twice gives the same gradients, never twice as much.
+
+Example::
+
+    >>> x = Value(2.0, "x")
+    >>> y = x * x + 3 * x
+    >>> y.backward()
+    >>> x.grad          # dy/dx = 2x + 3
+    7.0
+
+`draw()` (or `nncourse.graph_drawing.draw_graph`) shows the graph with matplotlib.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from nncourse.errors import CourseError
+
+
+class Value:
+    """One scalar in a computational graph, with the gradient of the final output with respect to it.
+
+    Attributes
+    ----------
+    data : float
+        The number computed in the forward pass.
+    grad : float
+        d(output)/d(this value), filled in by `backward()` called on the output.
+    label : str
+        A name to show in drawings and error messages (``"w14"``, ``"o6"``).
+    op : str
+        The operation that produced this value (``"+"``, ``"×"``, ``"σ"`` ...); ``""`` for an input.
+    parents : tuple of Value
+        The values this one was computed from.
+    local_grads : tuple of float
+        d(this value)/d(parent) for each parent, in the same order.
+    """
+
+    def __init__(self, data, label: str = "", *, parents=(), local_grads=(), op: str = ""):
+        if isinstance(data, Value):
+            raise CourseError("Value(...) takes a plain number; this is already a Value.")
+        if not isinstance(data, Real):
+            raise CourseError(f"A Value holds one real number, not {type(data).__name__} {data!r}.")
+        data = float(data)
+        if not math.isfinite(data):
+            raise CourseError(f"A Value must be a finite number, got {data}.")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self.op = op
+        self.parents = tuple(parents)
+        self.local_grads = tuple(float(g) for g in local_grads)
+
+    def __repr__(self) -> str:
+        name = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{name})"
+
+    # ---------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _as_value(other, operation: str) -> Value:
+        """Turn a plain number into a constant Value (a leaf); leave a Value as it is."""
+        if isinstance(other, Value):
+            return other
+        if isinstance(other, Real):
+            return Value(other)
+        raise CourseError(
+            f"Cannot use {type(other).__name__} {other!r} in {operation} with a Value; "
+            "use a number or another Value."
+        )
+
+    def _result(self, data: float, op: str, parents, local_grads) -> Value:
+        """The Value an operation returns, with its parents and local gradients recorded."""
+        if not math.isfinite(data):
+            raise CourseError(
+                f"The result of {op!r} on {', '.join(_describe(p) for p in parents)} "
+                f"is not a finite number ({data})."
+            )
+        return Value(data, parents=parents, local_grads=local_grads, op=op)
+
+    # ------------------------------------------------------------- arithmetic
+
+    def __add__(self, other) -> Value:
+        """Sum ``out = a + b``.  Local gradients: ∂out/∂a = 1, ∂out/∂b = 1."""
+        other = self._as_value(other, "an addition")
+        return self._result(self.data + other.data, "+", (self, other), (1.0, 1.0))
+
+    def __sub__(self, other) -> Value:
+        """Difference ``out = a − b``.  Local gradients: ∂out/∂a = 1, ∂out/∂b = −1."""
+        other = self._as_value(other, "a subtraction")
+        return self._result(self.data - other.data, "−", (self, other), (1.0, -1.0))
+
+    def __mul__(self, other) -> Value:
+        """Product ``out = a · b``.  Local gradients: ∂out/∂a = b, ∂out/∂b = a."""
+        other = self._as_value(other, "a multiplication")
+        return self._result(self.data * other.data, "×", (self, other), (other.data, self.data))
+
+    def __truediv__(self, other) -> Value:
+        """Quotient ``out = a / b``.  Local gradients: ∂out/∂a = 1/b, ∂out/∂b = −a/b²."""
+        other = self._as_value(other, "a division")
+        if other.data == 0.0:
+            raise CourseError(f"Cannot divide {_describe(self)} by {_describe(other)}, which is 0.")
+        b = other.data
+        return self._result(self.data / b, "÷", (self, other), (1.0 / b, -self.data / b**2))
+
+    def __pow__(self, exponent) -> Value:
+        """Power ``out = aⁿ`` for a fixed number n.  Local gradient: ∂out/∂a = n·aⁿ⁻¹.
+
+        The exponent must be a plain number: a Value exponent (``a ** b``) would need
+        ∂out/∂b = aᵇ·ln(a), which this class does not provide. Write ``(b * a.log()).exp()``.
+        """
+        if isinstance(exponent, Value):
+            raise CourseError(
+                "A Value can only be raised to a plain number (a ** 2), not to another Value; "
+                "for a ** b write (b * a.log()).exp()."
+            )
+        if not isinstance(exponent, Real):
+            raise CourseError(f"The exponent must be a number, not {type(exponent).__name__}.")
+        n = float(exponent)
+        a = self.data
+        if a == 0.0 and n < 1.0 and n != 0.0:
+            raise CourseError(
+                f"{_describe(self)} is 0, and 0 ** {n:g} or its gradient is not a finite number."
+            )
+        if a < 0.0 and not n.is_integer():
+            raise CourseError(
+                f"{_describe(self)} is negative, and a negative number to the power {n:g} "
+                "is not a real number."
+            )
+        try:
+            out = a**n
+            local = n * a ** (n - 1.0) if n != 0.0 else 0.0
+        except OverflowError:
+            raise CourseError(f"{_describe(self)} to the power {n:g} is too large for a float.") from None
+        return self._result(out, f"^{n:g}", (self,), (local,))
+
+    def __neg__(self) -> Value:
+        """Negation ``out = −a``.  Local gradient: ∂out/∂a = −1."""
+        return self._result(-self.data, "neg", (self,), (-1.0,))
+
+    def __radd__(self, other) -> Value:
+        """``number + value``: the same sum, with the number first."""
+        return self._as_value(other, "an addition") + self
+
+    def __rsub__(self, other) -> Value:
+        """``number − value``."""
+        return self._as_value(other, "a subtraction") - self
+
+    def __rmul__(self, other) -> Value:
+        """``number · value``."""
+        return self._as_value(other, "a multiplication") * self
+
+    def __rtruediv__(self, other) -> Value:
+        """``number / value``."""
+        return self._as_value(other, "a division") / self
+
+    def __rpow__(self, base):
+        raise CourseError(
+            "A number cannot be raised to a Value here (2 ** v); "
+            "write (v * math.log(2)).exp() instead."
+        )
+
+    # ------------------------------------------------------------- functions
+
+    def exp(self) -> Value:
+        """Exponential ``out = eᵃ``.  Local gradient: ∂out/∂a = eᵃ (the output itself)."""
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            raise CourseError(f"exp({_describe(self)}) is too large for a float.") from None
+        return self._result(out, "exp", (self,), (out,))
+
+    def log(self) -> Value:
+        """Natural logarithm ``out = ln a`` for a > 0.  Local gradient: ∂out/∂a = 1/a."""
+        if self.data <= 0.0:
+            raise CourseError(f"log needs a positive number, and {_describe(self)} is not.")
+        return self._result(math.log(self.data), "log", (self,), (1.0 / self.data,))
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent ``out = tanh a``.  Local gradient: ∂out/∂a = 1 − tanh²a."""
+        t = math.tanh(self.data)
+        return self._result(t, "tanh", (self,), (1.0 - t * t,))
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid ``out = σ(a) = 1 / (1 + e⁻ᵃ)``.  Local gradient: σ(a)·(1 − σ(a)).
+
+        Computed without overflow for any a: for a < 0 it uses the equal form eᵃ / (1 + eᵃ).
+        """
+        a = self.data
+        if a >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-a))
+        else:
+            e = math.exp(a)
+            s = e / (1.0 + e)
+        return self._result(s, "σ", (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """Rectified linear unit ``out = max(0, a)``.  Local gradient: 1 if a > 0, else 0."""
+        a = self.data
+        return self._result(max(0.0, a), "ReLU", (self,), (1.0 if a > 0.0 else 0.0,))
+
+    # ---------------------------------------------------------------- backward
+
+    def graph(self) -> list[Value]:
+        """Every Value this one depends on (itself included), each parent before its children.
+
+        This is a topological order: walking it backwards visits a node only after every node
+        that uses it, so its gradient is complete before it is passed on.
+        """
+        order: list[Value] = []
+        visited: set[int] = set()
+        # An explicit stack instead of recursion, so that long graphs (a training loop) work too.
+        stack: list[tuple[Value, bool]] = [(self, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+                continue
+            if id(node) in visited:
+                continue
+            visited.add(id(node))
+            stack.append((node, True))
+            for parent in reversed(node.parents):
+                if id(parent) not in visited:
+                    stack.append((parent, False))
+        return order
+
+    def backward(self) -> None:
+        """Fill in ``grad`` of every Value in the graph with d(self)/d(that value).
+
+        1. Put the nodes in topological order (`graph`).
+        2. Set every gradient to 0, and d(self)/d(self) = 1.
+        3. From the output back to the inputs, pass each node's gradient to its parents:
+           ``parent.grad += local_grad * node.grad`` (the chain rule; ``+=`` sums over paths).
+
+        Gradients are overwritten on each call, so calling backward twice gives the same result.
+        """
+        order = self.graph()
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            for parent, local_grad in zip(node.parents, node.local_grads):
+                parent.grad += local_grad * node.grad
+
+    def draw(self, ax=None, show_grad: bool = True):
+        """Draw the graph that produced this value (see `nncourse.graph_drawing.draw_graph`)."""
+        from nncourse.graph_drawing import draw_graph
+
+        return draw_graph(self, ax=ax, show_grad=show_grad)
+
+
+def _describe(value: Value) -> str:
+    """A value named in an error message: its label if it has one, and its number."""
+    return f"{value.label} = {value.data:g}" if value.label else f"the value {value.data:g}"
+
+
+# The 3-2-1 sigmoid network of the backpropagation lesson, as the numbers of the worked example.
+WEIGHTS_321 = {
+    "w14": 0.2, "w15": -0.3,
+    "w24": 0.4, "w25": 0.1,
+    "w34": -0.5, "w35": 0.2,
+    "w46": -0.3, "w56": -0.2,
+}
+BIASES_321 = {"theta4": -0.4, "theta5": 0.2, "theta6": 0.1}
+INPUTS_321 = (1.0, 0.0, 1.0)
+TARGET_321 = 1.0
+
+
+def scalar_network_321(
+    x=INPUTS_321, y: float = TARGET_321, weights=None, biases=None
+) -> tuple[Value, dict[str, Value]]:
+    """Build the 3-2-1 sigmoid network as a graph of Values and return ``(loss, parameters)``.
+
+    Inputs 1, 2, 3 feed hidden neurons 4 and 5, which feed the output neuron 6::
+
+        net4 = x1·w14 + x2·w24 + x3·w34 + θ4      o4 = σ(net4)
+        net5 = x1·w15 + x2·w25 + x3·w35 + θ5      o5 = σ(net5)
+        net6 = o4·w46 + o5·w56 + θ6               o6 = σ(net6)
+        L    = ½ (y − o6)²
+
+    With the default numbers (x = (1, 0, 1), y = 1): o4 = 0.3318, o5 = 0.5250, o6 = 0.4739.
+    After ``loss.backward()`` each parameter's ``grad`` is ∂L/∂parameter; for the biases this
+    is minus the textbook error signal, ∂L/∂θj = −δj, with δ6 = (y − o6)·o6·(1 − o6) = 0.1312.
+
+    ``parameters`` maps "w14" ... "w56" and "theta4" ... "theta6" to their Values; the
+    intermediate Values carry the labels net4, o4, ..., L so that a drawing can name them.
+    """
+    weights = dict(WEIGHTS_321 if weights is None else weights)
+    biases = dict(BIASES_321 if biases is None else biases)
+    if len(x) != 3:
+        raise CourseError(f"The 3-2-1 network takes 3 inputs, got {len(x)}.")
+    missing = sorted(set(WEIGHTS_321) - set(weights)) + sorted(set(BIASES_321) - set(biases))
+    if missing:
+        raise CourseError(f"The 3-2-1 network is missing the parameters {', '.join(missing)}.")
+
+    inputs = [Value(xi, label=f"x{i}") for i, xi in enumerate(x, start=1)]
+    params = {name: Value(weights[name], label=name) for name in WEIGHTS_321}
+    params.update(
+        {name: Value(biases[name], label="θ" + name[len("theta"):]) for name in BIASES_321}
+    )
+
+    def neuron(number: int, sources: list[tuple[Value, str]]) -> Value:
+        """One sigmoid neuron: the weighted sum of its sources plus its bias, then σ."""
+        net = None
+        for source, weight_name in sources:
+            term = source * params[weight_name]
+            net = term if net is None else net + term
+        net = net + params[f"theta{number}"]
+        net.label = f"net{number}"
+        out = net.sigmoid()
+        out.label = f"o{number}"
+        return out
+
+    o4 = neuron(4, [(inputs[0], "w14"), (inputs[1], "w24"), (inputs[2], "w34")])
+    o5 = neuron(5, [(inputs[0], "w15"), (inputs[1], "w25"), (inputs[2], "w35")])
+    o6 = neuron(6, [(o4, "w46"), (o5, "w56")])
+
+    target = Value(y, label="y")
+    error = target - o6
+    error.label = "y − o6"
+    squared = error**2
+    squared.label = "(y − o6)²"
+    loss = 0.5 * squared
+    loss.label = "L"
+    return loss, params
