@@ -1,0 +1,170 @@
+"""The training loop: forward, loss, backward, step, again and again.
+
+One *iteration* (or step) updates the weights once, from one batch of samples. One *epoch* is one
+pass over the whole training set. The batch size decides how many iterations an epoch has:
+
+- full batch (`batch_size=None`): every sample in every step; one step per epoch, smooth but slow;
+- mini-batch (`batch_size=32`): the data shuffled and cut into batches; many noisy, cheap steps;
+- stochastic (`batch_size=1`): one sample per step; the noisiest.
+
+Shuffling uses a generator seeded with `seed`, so the same seed gives the same history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nncourse.activations import Sigmoid
+from nncourse.errors import CourseError
+from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, Hinge, get_loss
+from nncourse.optim import get_optimizer
+
+
+@dataclass
+class History:
+    """Per-epoch loss and accuracy, on the training data and (if given) the validation data."""
+
+    epochs: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    steps: int = 0
+
+    def as_dict(self) -> dict:
+        return {"epochs": self.epochs, "loss": self.loss, "accuracy": self.accuracy,
+                "val_loss": self.val_loss, "val_accuracy": self.val_accuracy}
+
+    def __repr__(self):
+        if not self.epochs:
+            return "History(no epochs yet)"
+        last = f"loss={self.loss[-1]:.4f}"
+        if self.accuracy:
+            last += f", accuracy={self.accuracy[-1]:.3f}"
+        if self.val_loss:
+            last += f", val_loss={self.val_loss[-1]:.4f}"
+        if self.val_accuracy:
+            last += f", val_accuracy={self.val_accuracy[-1]:.3f}"
+        return f"History({len(self.epochs)} epochs, {self.steps} steps; last: {last})"
+
+
+def iterate_minibatches(n_samples: int, batch_size: int | None, rng=None):
+    """Index arrays of the batches of one epoch: shuffled by `rng` when given, in order otherwise."""
+    if batch_size is None or batch_size >= n_samples:
+        yield slice(None)
+        return
+    order = rng.permutation(n_samples) if rng is not None else np.arange(n_samples)
+    for start in range(0, n_samples, batch_size):
+        yield order[start:start + batch_size]
+
+
+def predicted_labels(output, network) -> np.ndarray:
+    """Class labels from outputs: argmax, or a threshold for a single output."""
+    if output.shape[1] > 1:
+        return np.argmax(output, axis=1)
+    threshold = 0.5 if isinstance(network.layers[-1].activation, Sigmoid) else 0.0
+    return (output[:, 0] >= threshold).astype(int)
+
+
+def true_labels(targets, network) -> np.ndarray:
+    """Class labels from the (already shaped) targets."""
+    if targets.shape[1] > 1:
+        return np.argmax(targets, axis=1)
+    threshold = 0.5 if isinstance(network.layers[-1].activation, Sigmoid) else 0.0
+    return (targets[:, 0] > threshold).astype(int)
+
+
+def accuracy(network, X, y) -> float:
+    """The fraction of samples whose predicted class is the true class."""
+    output = np.atleast_2d(network.forward(X))
+    targets = network.targets_for(y, output)
+    return float(np.mean(predicted_labels(output, network) == true_labels(targets, network)))
+
+
+def _check_fit_arguments(network, X, y, epochs, batch_size):
+    X = network.layers[0].check_input(X)
+    if X.ndim == 1:
+        X = X[None, :]
+    n = X.shape[0]
+    if np.ndim(y) == 0 or len(y) != n:
+        raise CourseError(f"X has {n} samples but y has {np.size(y)} targets; give one target per sample.")
+    targets = network.targets_for(y, np.empty((n, network.n_outputs)))
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise CourseError(f"epochs must be a whole number ≥ 1; got {epochs!r}.")
+    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+        raise CourseError(
+            f"batch_size must be a whole number ≥ 1 (1 = stochastic), or None for full batch; got {batch_size!r}."
+        )
+    return X, targets
+
+
+def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, batch_size=None,
+        seed=0, validation_data=None, callbacks=(), progress: bool = False) -> History:
+    """Train `network` on (X, y) and return its History.
+
+    loss: a Loss or a name ("categorical_crossentropy", "mse", …)
+    optimizer: an Optimizer or a name ("sgd", "momentum", "rmsprop", "adam"), with learning rate `lr`
+    batch_size: None for full batch, 1 for stochastic, anything else for mini-batches
+    validation_data: (X_val, y_val), evaluated after every epoch
+    callbacks: functions called as cb(epoch, history, network) after every epoch; one that returns
+        False stops training
+    progress: show a progress bar (in a notebook or a terminal)
+    """
+    loss = get_loss(loss)
+    optimizer = get_optimizer(optimizer, lr)
+    X, targets = _check_fit_arguments(network, X, y, epochs, batch_size)
+    classify = isinstance(loss, (CategoricalCrossEntropy, BinaryCrossEntropy, Hinge))
+    if validation_data is not None:
+        X_val, y_val = validation_data
+        X_val, targets_val = _check_fit_arguments(network, X_val, y_val, 1, None)
+        labels_val = true_labels(targets_val, network) if classify else None
+    labels = true_labels(targets, network) if classify else None
+    rng = np.random.default_rng(seed)
+    history = History()
+
+    epoch_range = range(1, epochs + 1)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(epoch_range, desc="training", unit="epoch")
+        epoch_range = bar
+
+    n = X.shape[0]
+    params = network.parameters()
+    for epoch in epoch_range:
+        loss_sum, correct = 0.0, 0
+        for batch in iterate_minibatches(n, batch_size, rng):
+            Xb, Tb = X[batch], targets[batch]
+            output = network.forward_batch(Xb)
+            network.backward(Tb, loss)
+            optimizer.step(params, network.gradients())
+            history.steps += 1
+            loss_sum += network.trace.loss * Xb.shape[0]
+            if classify:
+                correct += int(np.sum(predicted_labels(output, network) == labels[batch]))
+        history.epochs.append(epoch)
+        history.loss.append(loss_sum / n)
+        if classify:
+            history.accuracy.append(correct / n)
+        if validation_data is not None:
+            out_val = network.forward_batch(X_val)
+            history.val_loss.append(loss.value(out_val, targets_val))
+            if classify:
+                history.val_accuracy.append(float(np.mean(predicted_labels(out_val, network) == labels_val)))
+        if not np.isfinite(history.loss[-1]):
+            if bar is not None:
+                bar.close()
+            raise CourseError(
+                f"Training diverged at epoch {epoch}: the loss became {history.loss[-1]}. "
+                "Try a smaller learning rate."
+            )
+        if bar is not None:
+            bar.set_postfix(loss=f"{history.loss[-1]:.4f}")
+        if any(callback(epoch, history, network) is False for callback in callbacks):
+            break
+    if bar is not None:
+        bar.close()
+    return history
