@@ -1,0 +1,15 @@
+"""Interactive apps for the lessons, each one call in a notebook cell.
+
+- `neuron_explorer`: one neuron with sliders for its inputs, weights and bias
+- `activation_explorer`: activation functions and their derivatives at a chosen input
+- `loss_explorer`: a prediction against a target, every loss and its gradient
+- `descent_explorer`: gradient descent on a loss landscape, step by step
+- `training_playground`: train a small network on 2-D data and watch it learn
+
+Each returns an app object: the last line of a cell shows it; `app.state` reads its controls and
+`app.set_state(...)` sets them; `hide=`/`show=` choose which controls are displayed.
+"""
+
+from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
+
+__all__ = ["NeuronExplorer", "neuron_explorer"]

@@ -1,0 +1,302 @@
+"""What every course widget shares: controls, one reused figure, a readout, a state.
+
+An app is a column of controls (sliders, drop-downs), a picture and a readout of the numbers.
+
+- The picture is ONE matplotlib `Figure`, made without pyplot, so nothing leaks into the
+  notebook's inline backend. It is rendered to PNG bytes shown in an `ipywidgets.Image`: no
+  matplotlib widget extension is needed, and a browser sees a new `<img>` each time.
+- Redrawing is fast because most of the figure never changes: the axes, ticks, labels and static
+  curves are drawn once and kept as a background; a change only restores that background and draws
+  the few *dynamic* artists (a marker, a path, some bars) on top of it, then encodes the PNG.
+- `app.state` reads every control as a plain dict; `app.set_state(w1=0.5, bias=-1)` (or `app.set`)
+  changes several at once and redraws once. An instructor prepares a preset this way; a test drives
+  the app this way.
+- `hide=("bias",)` or `show=("w1", "activation")` keeps a demonstration focused: hidden controls
+  still work from code but are not displayed.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from nncourse.errors import CourseError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DPI = 80
+DECIMALS = 4  # values set from code are rounded to this many decimals
+
+CONTROL_STYLE = {"description_width": "110px"}
+CONTROL_LAYOUT = {"width": "330px"}
+
+
+def encode_png(canvas) -> bytes:
+    """The canvas's RGBA pixels as PNG bytes, written directly (faster than a general encoder).
+
+    A PNG file is a signature and three chunks: IHDR (width, height, 8 bits per channel, colour
+    type 6 = RGBA), IDAT (every pixel row, each preceded by the filter byte 0 = "none", compressed
+    with zlib at its fastest level) and IEND. A frame is a few tens of kB.
+    """
+    pixels = np.asarray(canvas.buffer_rgba())
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, width * 4 + 1), dtype=np.uint8)
+    rows[:, 1:] = pixels.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (PNG_SIGNATURE + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    """length, kind, data, CRC-32 of kind + data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def float_slider(description, value, low, high, step, readout_format=".2f"):
+    """A FloatSlider with the course's look and a formatted readout."""
+    return widgets.FloatSlider(value=round(float(value), DECIMALS), min=low, max=high, step=step,
+                               description=description, readout_format=readout_format,
+                               continuous_update=True, style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
+
+
+def log_slider(description, value, low_exponent, high_exponent, step=0.05, readout_format=".4g"):
+    """A FloatLogSlider (base 10) for a learning rate: equal steps multiply the value."""
+    return widgets.FloatLogSlider(value=float(value), base=10, min=low_exponent, max=high_exponent,
+                                  step=step, description=description, readout_format=readout_format,
+                                  style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
+
+
+def dropdown(description, options, value):
+    return widgets.Dropdown(options=list(options), value=value, description=description,
+                            style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
+
+
+def button(description, icon=""):
+    return widgets.Button(description=description, icon=icon, layout={"width": "90px"})
+
+
+class App:
+    """Base of the course's widgets. Subclasses build the figure and say how to update it.
+
+    A subclass calls `super().__init__(controls, buttons=…, hide=…, show=…, figsize=…)` once its
+    model is ready, and implements:
+
+    - `build(figure)`: make the axes and artists (mark the ones that move with `self.dynamic(...)`);
+    - `on_change(changed)`: update the model after the controls named in `changed` moved;
+    - `update_artists()`: put the model's numbers into the artists and the readout.
+    """
+
+    title = ""
+
+    def __init__(self, controls: dict, *, buttons: dict | None = None, hide=(), show=None,
+                 figsize=(7.0, 3.2), dpi: int = DPI):
+        self.controls = dict(controls)
+        self.buttons = dict(buttons or {})
+        self._names = {id(widget): name for name, widget in self.controls.items()}
+        self._pending: set | None = None
+        self._dynamic: list = []
+        self._background = None
+        self.png = b""
+        self.hidden = self._hidden_names(hide, show)
+
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.image = widgets.Image(format="png", layout={"width": f"{int(figsize[0] * dpi)}px"})
+        self.readout = widgets.HTML()
+        self.build(self.figure)
+        self.widget = self._layout()
+        for widget in self.controls.values():
+            widget.observe(self._control_changed, names="value")
+        self.redraw()
+
+    # ------------------------------------------------------------------ to be provided
+    def build(self, figure) -> None:
+        raise CourseError(f"{type(self).__name__} does not define build().")
+
+    def on_change(self, changed: set) -> None:
+        """Update the model after the named controls changed (default: nothing to recompute)."""
+
+    def update_artists(self) -> None:
+        raise CourseError(f"{type(self).__name__} does not define update_artists().")
+
+    # ------------------------------------------------------------------ drawing
+    def dynamic(self, *artists):
+        """Mark artists that change from frame to frame: they are drawn over the kept background."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._dynamic.append(artist)
+        return artists[0] if len(artists) == 1 else artists
+
+    def forget_dynamic(self, *artists) -> None:
+        for artist in artists:
+            if artist in self._dynamic:
+                self._dynamic.remove(artist)
+
+    def invalidate_background(self) -> None:
+        """The static part changed (new axis limits, a new curve): draw it again on the next render."""
+        self._background = None
+
+    def render(self) -> bytes:
+        """Draw the figure (background kept when possible) and show it as PNG bytes."""
+        canvas = self.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in sorted(self._dynamic, key=lambda a: a.get_zorder()):
+            if artist.get_visible():
+                (artist.axes or self.figure).draw_artist(artist)
+        self.png = encode_png(canvas)
+        self.image.value = self.png
+        return self.png
+
+    def redraw(self) -> bytes:
+        """Update every artist and the readout from the model, then render the picture."""
+        self.update_artists()
+        return self.render()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state(self) -> dict:
+        """Every control's current value, numbers rounded: {"w1": 0.5, "activation": "sigmoid", …}."""
+        return {name: _plain(widget.value, widget) for name, widget in self.controls.items()}
+
+    def set_state(self, **values) -> App:
+        """Set several controls at once (one redraw): app.set_state(w1=0.5, bias=-1.0)."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise CourseError(
+                f"{type(self).__name__} has no control named {', '.join(map(repr, unknown))}; "
+                f"its controls are: {', '.join(self.controls)}."
+            )
+        with self.batch():
+            for name, value in values.items():
+                self.controls[name].value = _checked_value(name, self.controls[name], value)
+        return self
+
+    set = set_state
+
+    @contextmanager
+    def batch(self):
+        """Inside `with app.batch():` control changes are collected and applied once at the end."""
+        if self._pending is not None:  # already batching
+            yield
+            return
+        self._pending = set()
+        try:
+            yield
+        finally:
+            changed, self._pending = self._pending, None
+            if changed:
+                self.on_change(changed)
+                self.redraw()
+
+    def _control_changed(self, change) -> None:
+        name = self._names[id(change["owner"])]
+        if self._pending is not None:
+            self._pending.add(name)
+            return
+        self.on_change({name})
+        self.redraw()
+
+    # ------------------------------------------------------------------ display
+    def _hidden_names(self, hide, show) -> set:
+        every = set(self.controls) | set(self.buttons)
+        asked = set([hide] if isinstance(hide, str) else hide or ())
+        if show is not None:
+            show = set([show] if isinstance(show, str) else show)
+            asked |= every - show
+            asked_unknown = show - every
+        else:
+            asked_unknown = set()
+        asked_unknown |= asked - every
+        if asked_unknown:
+            raise CourseError(
+                f"{type(self).__name__} has no control named {', '.join(sorted(map(repr, asked_unknown)))}; "
+                f"its controls are: {', '.join(list(self.controls) + list(self.buttons))}."
+            )
+        return asked
+
+    @property
+    def visible_controls(self) -> list:
+        """Names of the controls and buttons on display (in order)."""
+        return [name for name in list(self.controls) + list(self.buttons) if name not in self.hidden]
+
+    def _layout(self):
+        actions = [widget for name, widget in self.controls.items()
+                   if isinstance(widget, widgets.Play) and name not in self.hidden]
+        actions += [widget for name, widget in self.buttons.items() if name not in self.hidden]
+        column = [widget for name, widget in self.controls.items()
+                  if not isinstance(widget, widgets.Play) and name not in self.hidden]
+        left = widgets.VBox(([widgets.HBox(actions)] if actions else []) + column,
+                            layout={"min_width": "340px"})
+        right = widgets.VBox([self.image, self.readout])
+        return widgets.HBox([left, right] if (actions or column) else [right],
+                            layout={"flex_flow": "row wrap"})
+
+    def displayed_widgets(self) -> list:
+        """Every widget inside the displayed layout (to check what a learner sees)."""
+        found, todo = [], [self.widget]
+        while todo:
+            widget = todo.pop()
+            found.append(widget)
+            todo.extend(getattr(widget, "children", ()))
+        return found
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self):
+        values = ", ".join(f"{k}={v!r}" for k, v in self.state.items())
+        return f"{type(self).__name__}({values})"
+
+
+def _plain(value, widget=None):
+    """A control's value as plain Python, floats rounded: 0.30000000000000004 → 0.3.
+
+    A logarithmic slider keeps four significant digits instead (0.000123 stays 0.000123).
+    """
+    if isinstance(value, float):
+        if isinstance(widget, widgets.FloatLogSlider):
+            return float(f"{value:.4g}")
+        return round(value, DECIMALS)
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _checked_value(name, widget, value):
+    """`value` made fit for `widget`, or a CourseError that says what the control accepts."""
+    options = getattr(widget, "options", None)
+    if options is not None:
+        allowed = [o[1] if isinstance(o, tuple) else o for o in options]
+        values = value if isinstance(widget, widgets.SelectMultiple) else [value]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise CourseError(f"{name} cannot be {bad[0]!r}; choose from: {', '.join(map(str, allowed))}.")
+        return tuple(values) if isinstance(widget, widgets.SelectMultiple) else value
+    if isinstance(widget, (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider,
+                           widgets.Play, widgets.BoundedFloatText, widgets.BoundedIntText)):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise CourseError(f"{name} must be a number; got {value!r}.") from None
+        low, high = widget.min, widget.max
+        if isinstance(widget, widgets.FloatLogSlider):
+            low, high = widget.base ** low, widget.base ** high
+        if not low - 1e-12 <= number <= high + 1e-12:
+            raise CourseError(f"{name} = {number:g} is outside its range {low:g} … {high:g}.")
+        if isinstance(widget, (widgets.IntSlider, widgets.Play, widgets.BoundedIntText)):
+            if number != int(number):
+                raise CourseError(f"{name} must be a whole number; got {value!r}.")
+            return int(number)
+        if isinstance(widget, widgets.FloatLogSlider):
+            return float(f"{number:.4g}")
+        return round(number, DECIMALS)
+    return value

@@ -1,0 +1,145 @@
+"""The course's widgets, driven from Python as a learner's clicks would drive them.
+
+Each test moves a control (`control.value = …`) or calls a method, then checks the numbers in the
+readout, the data of the figure's artists and that the PNG picture changed.
+"""
+
+import io
+import math
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from PIL import Image
+
+from nncourse.activations import get_activation, sigmoid
+from nncourse.errors import CourseError
+from nncourse.widgets import neuron_explorer
+from nncourse.widgets.formatting import format_number
+
+
+def png_size(png: bytes):
+    image = Image.open(io.BytesIO(png))
+    image.load()  # decodes every pixel: the bytes are a valid PNG
+    return image.size
+
+
+# ---------------------------------------------------------------------------- formatting
+
+@pytest.mark.parametrize("value, text", [
+    (0.30000000000000004, "0.3"), (3.4999999999999996, "3.5"), (0.8807970779778823, "0.8808"),
+    (2.0, "2"), (-1.5, "−1.5"), (-0.00001, "−1e-05"), (-0.0, "0"), (1234567.0, "1.23e+06"),
+    (math.inf, "∞"), (0.0, "0"),
+])
+def test_format_number_gives_short_rounded_text(value, text):
+    assert format_number(value) == text
+
+
+# ---------------------------------------------------------------------------- neuron
+
+def test_neuron_weight_slider_updates_readout_marker_bars_and_picture():
+    app = neuron_explorer(weights=(0.5, -1.0), bias=0.0, activation="sigmoid", inputs=(1.0, 2.0))
+    assert "= −1.5" in app.readout.value  # 0.5·1 − 1·2 + 0
+    before = app.png
+
+    app.controls["w1"].value = 1.5  # z = 1.5·1 − 1·2 + 0 = −0.5
+    expected_a = float(sigmoid(-0.5))
+    assert "+ (0) = −0.5" in app.readout.value
+    assert f"sigmoid(−0.5) = {expected_a:.4f}" in app.readout.value
+    x, y = app.marker.get_data()
+    assert x[0] == pytest.approx(-0.5) and y[0] == pytest.approx(expected_a)
+    assert [bar.get_width() for bar in app.bars] == pytest.approx([1.5, -2.0, 0.0, -0.5])
+    assert app.png != before
+    assert png_size(app.png) == app.canvas.get_width_height()
+
+
+def test_neuron_shows_browser_float_noise_rounded():
+    app = neuron_explorer(weights=(0.1, 0.2), bias=0.0, activation="identity", inputs=(1.0, 1.0))
+    app.controls["w1"].value = 0.30000000000000004  # what a slider step can send back
+    assert "0.30000000000000004" not in app.readout.value
+    assert "(0.3)·(1)" in app.readout.value and "= 0.5" in app.readout.value
+    assert app.state["w1"] == 0.3
+
+
+def test_neuron_activation_dropdown_redraws_the_curve():
+    app = neuron_explorer(weights=(1.0,), bias=0.5, activation="sigmoid", inputs=(1.0,))
+    app.controls["activation"].value = "relu"
+    z, a = app.curve_line.get_data()
+    assert np.array_equal(a, np.maximum(z, 0.0))
+    assert app.marker.get_data()[1][0] == pytest.approx(1.5)
+    assert "relu(1.5) = 1.5" in app.readout.value
+    low, high = app.curve_axes.get_ylim()
+    assert low < 0 < 8 <= high
+
+
+def test_neuron_bias_alone_makes_it_fire():
+    app = neuron_explorer(weights=(0.7, -0.4), bias=0.0, activation="relu", inputs=(0.0, 0.0))
+    app.set_state(bias=2.0)
+    assert app.output == 2.0
+    assert "relu(2) = 2" in app.readout.value
+
+
+def test_neuron_marker_is_clamped_when_z_leaves_the_chart():
+    app = neuron_explorer(weights=(3.0, 3.0), bias=5.0, activation="tanh", inputs=(3.0, 3.0))
+    assert app.z == pytest.approx(23.0)
+    assert app.marker.get_data()[0][0] == 8.0
+    assert "off the chart" in app.readout.value
+
+
+def test_neuron_state_round_trip_and_preset():
+    app = neuron_explorer()
+    app.set_state(w1=0.8, w2=-0.25, bias=-1.0, x1=2.0, activation="tanh")
+    state = app.state
+    assert state == {"x1": 2.0, "x2": 1.0, "w1": 0.8, "w2": -0.25, "bias": -1.0, "activation": "tanh"}
+    other = neuron_explorer()
+    other.set_state(**state)
+    assert other.state == state
+    assert other.png == app.png
+    assert other.output == pytest.approx(math.tanh(0.8 * 2 - 0.25 - 1.0))
+
+
+def test_neuron_set_state_rejects_unknown_names_and_out_of_range_values():
+    app = neuron_explorer()
+    with pytest.raises(CourseError, match="no control named 'w7'"):
+        app.set_state(w7=1.0)
+    with pytest.raises(CourseError, match="outside its range"):
+        app.set_state(w1=10.0)
+    with pytest.raises(CourseError, match="choose from"):
+        app.set_state(activation="softmax")
+
+
+def test_neuron_set_state_redraws_once():
+    app = neuron_explorer()
+    renders = []
+    original = app.render
+    app.render = lambda: renders.append(1) or original()
+    app.set_state(w1=1.0, w2=1.0, bias=1.0)
+    assert len(renders) == 1
+
+
+def test_hidden_controls_are_not_displayed_but_still_work():
+    app = neuron_explorer(hide=("bias", "x1", "x2"))
+    shown = app.displayed_widgets()
+    assert app.controls["bias"] not in shown and app.controls["x1"] not in shown
+    assert app.controls["w1"] in shown
+    app.set_state(bias=1.0)
+    assert app.state["bias"] == 1.0
+    focused = neuron_explorer(show=("w1",))
+    assert focused.visible_controls == ["w1"]
+    assert focused.controls["w2"] not in focused.displayed_widgets()
+    with pytest.raises(CourseError, match="no control named"):
+        neuron_explorer(hide=("gamma",))
+
+
+def test_app_displays_as_a_widget():
+    app = neuron_explorer()
+    bundle = app._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert app.image in app.displayed_widgets() and isinstance(app.image, widgets.Image)
+
+
+def test_neuron_sliders_have_formatted_readouts():
+    app = neuron_explorer()
+    for name in ("w1", "w2", "x1", "bias"):
+        assert app.controls[name].readout_format == ".2f"
+    assert get_activation(app.state["activation"]).name == "sigmoid"
