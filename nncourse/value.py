@@ -273,21 +273,7 @@ def _describe(value: Value) -> str:
     return f"{value.label} = {value.data:g}" if value.label else f"the value {value.data:g}"
 
 
-# The 3-2-1 sigmoid network of the backpropagation lesson, as the numbers of the worked example.
-WEIGHTS_321 = {
-    "w14": 0.2, "w15": -0.3,
-    "w24": 0.4, "w25": 0.1,
-    "w34": -0.5, "w35": 0.2,
-    "w46": -0.3, "w56": -0.2,
-}
-BIASES_321 = {"theta4": -0.4, "theta5": 0.2, "theta6": 0.1}
-INPUTS_321 = (1.0, 0.0, 1.0)
-TARGET_321 = 1.0
-
-
-def scalar_network_321(
-    x=INPUTS_321, y: float = TARGET_321, weights=None, biases=None
-) -> tuple[Value, dict[str, Value]]:
+def scalar_network_321(x=None, y=None, weights=None) -> tuple[Value, dict[str, Value]]:
     """Build the 3-2-1 sigmoid network as a graph of Values and return ``(loss, parameters)``.
 
     Inputs 1, 2, 3 feed hidden neurons 4 and 5, which feed the output neuron 6::
@@ -297,26 +283,27 @@ def scalar_network_321(
         net6 = o4·w46 + o5·w56 + θ6               o6 = σ(net6)
         L    = ½ (y − o6)²
 
-    With the default numbers (x = (1, 0, 1), y = 1): o4 = 0.3318, o5 = 0.5250, o6 = 0.4739.
-    After ``loss.backward()`` each parameter's ``grad`` is ∂L/∂parameter; for the biases this
-    is minus the textbook error signal, ∂L/∂θj = −δj, with δ6 = (y − o6)·o6·(1 − o6) = 0.1312.
+    By default the numbers are those of `nncourse.examples` (x = (1, 0, 1), y = 1, the weights
+    WEIGHTS_321), giving o4 = 0.3318, o5 = 0.5250, o6 = 0.4739. After ``loss.backward()`` each
+    parameter's ``grad`` is ∂L/∂parameter; for a bias this is minus the textbook error signal,
+    ∂L/∂θj = −δj, with δ6 = (y − o6)·o6·(1 − o6) = 0.1312.
 
-    ``parameters`` maps "w14" ... "w56" and "theta4" ... "theta6" to their Values; the
+    ``parameters`` maps the names "w14" ... "w56", "θ4", "θ5", "θ6" to their Values; the
     intermediate Values carry the labels net4, o4, ..., L so that a drawing can name them.
     """
+    from nncourse.examples import WEIGHTS_321, X_321, Y_321
+
+    x = [float(xi) for xi in (X_321 if x is None else x)]
+    y = Y_321 if y is None else y
     weights = dict(WEIGHTS_321 if weights is None else weights)
-    biases = dict(BIASES_321 if biases is None else biases)
     if len(x) != 3:
         raise CourseError(f"The 3-2-1 network takes 3 inputs, got {len(x)}.")
-    missing = sorted(set(WEIGHTS_321) - set(weights)) + sorted(set(BIASES_321) - set(biases))
+    missing = sorted(set(WEIGHTS_321) - set(weights))
     if missing:
         raise CourseError(f"The 3-2-1 network is missing the parameters {', '.join(missing)}.")
 
     inputs = [Value(xi, label=f"x{i}") for i, xi in enumerate(x, start=1)]
     params = {name: Value(weights[name], label=name) for name in WEIGHTS_321}
-    params.update(
-        {name: Value(biases[name], label="θ" + name[len("theta"):]) for name in BIASES_321}
-    )
 
     def neuron(number: int, sources: list[tuple[Value, str]]) -> Value:
         """One sigmoid neuron: the weighted sum of its sources plus its bias, then σ."""
@@ -324,7 +311,7 @@ def scalar_network_321(
         for source, weight_name in sources:
             term = source * params[weight_name]
             net = term if net is None else net + term
-        net = net + params[f"theta{number}"]
+        net = net + params[f"θ{number}"]
         net.label = f"net{number}"
         out = net.sigmoid()
         out.label = f"o{number}"

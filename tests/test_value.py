@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from nncourse import examples  # noqa: E402
 from nncourse.errors import CourseError  # noqa: E402
 from nncourse.graph_drawing import OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number  # noqa: E402
 from nncourse.value import Value, scalar_network_321  # noqa: E402
@@ -167,9 +168,9 @@ def test_network_321_gradients_are_minus_the_deltas():
     assert round(delta6, 4) == 0.1312
     assert round(delta5, 5) == -0.00654
     assert round(delta4, 5) == -0.00872
-    assert params["theta6"].grad == pytest.approx(-delta6, rel=1e-12)
-    assert params["theta5"].grad == pytest.approx(-delta5, rel=1e-12)
-    assert params["theta4"].grad == pytest.approx(-delta4, rel=1e-12)
+    assert params["θ6"].grad == pytest.approx(-delta6, rel=1e-12)
+    assert params["θ5"].grad == pytest.approx(-delta5, rel=1e-12)
+    assert params["θ4"].grad == pytest.approx(-delta4, rel=1e-12)
     assert params["w46"].grad == pytest.approx(-delta6 * o["o4"], rel=1e-12)
     assert params["w14"].grad == pytest.approx(-delta4 * 1.0, rel=1e-12)
     assert params["w24"].grad == 0.0  # x2 = 0: no gradient reaches w24 and w25
@@ -182,30 +183,36 @@ def test_network_321_one_gradient_step_gives_the_textbook_update():
     updated = {name: round(p.data - 0.9 * p.grad, 4) for name, p in params.items()}
     assert updated == {
         "w14": 0.1921, "w15": -0.3059, "w24": 0.4, "w25": 0.1, "w34": -0.5079, "w35": 0.1941,
-        "w46": -0.2608, "w56": -0.1380, "theta4": -0.4079, "theta5": 0.1941, "theta6": 0.2181,
+        "w46": -0.2608, "w56": -0.1380, "θ4": -0.4079, "θ5": 0.1941, "θ6": 0.2181,
     }
 
 
+def engine_gradients_321(net) -> dict[str, float]:
+    """The engine's dW and db of the 3-2-1 network under the hand-calculation names."""
+    hidden, output = net.layers
+    grads = {}
+    for i in (1, 2, 3):
+        grads[f"w{i}4"], grads[f"w{i}5"] = hidden.dW[i - 1, 0], hidden.dW[i - 1, 1]
+    grads["w46"], grads["w56"] = output.dW[0, 0], output.dW[1, 0]
+    grads["θ4"], grads["θ5"], grads["θ6"] = hidden.db[0], hidden.db[1], output.db[0]
+    return grads
+
+
 def test_network_321_gradients_equal_the_engines():
-    examples = pytest.importorskip("nncourse.examples", reason="the numpy engine is not built yet")
     loss, params = scalar_network_321()
     loss.backward()
 
     net = examples.network_321()
     X = np.asarray(examples.X_321, dtype=float).reshape(1, 3)
     y = np.asarray(examples.Y_321, dtype=float).reshape(1, 1)
-    net.forward(X)
+    prediction = net.forward(X)
     net.backward(y, "half_squared_error")
-    hidden, output = net.layers
-    assert np.asarray(net.forward(X)).ravel()[0] == pytest.approx(named_nodes(loss)["o6"].data)
-    for i in range(3):
-        for j, neuron in enumerate((4, 5)):
-            assert hidden.dW[i, j] == pytest.approx(params[f"w{i + 1}{neuron}"].grad, abs=1e-15)
-    assert hidden.db[0] == pytest.approx(params["theta4"].grad, abs=1e-15)
-    assert hidden.db[1] == pytest.approx(params["theta5"].grad, abs=1e-15)
-    assert output.dW[0, 0] == pytest.approx(params["w46"].grad, abs=1e-15)
-    assert output.dW[1, 0] == pytest.approx(params["w56"].grad, abs=1e-15)
-    assert output.db[0] == pytest.approx(params["theta6"].grad, abs=1e-15)
+
+    assert prediction.ravel()[0] == pytest.approx(named_nodes(loss)["o6"].data, rel=1e-15)
+    engine = engine_gradients_321(net)
+    assert set(engine) == set(params)
+    for name, value in params.items():
+        assert engine[name] == pytest.approx(value.grad, rel=1e-12, abs=1e-17), name
 
 
 # ----------------------------------------------------------------------------------- drawing
@@ -224,7 +231,7 @@ def test_drawing_shows_every_value_with_its_numbers():
         assert len(value_texts) == len(order)
         assert len(op_texts) == sum(1 for node in order if node.parents)
         assert sorted(op_texts).count("σ") == 3
-        theta6 = params["theta6"]
+        theta6 = params["θ6"]
         assert "θ6\ndata 0.1\ngrad -0.1312" in value_texts
         assert f"L\ndata {format_number(loss.data)}\ngrad 1" in value_texts
         assert "o6\ndata 0.4739\ngrad -0.5261" in value_texts
