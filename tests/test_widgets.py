@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nncourse.activations import get_activation, sigmoid
+from nncourse.activations import get_activation, sigmoid, softmax
 from nncourse.errors import CourseError
-from nncourse.widgets import neuron_explorer
+from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
+from nncourse.widgets import activation_explorer, loss_explorer, neuron_explorer
 from nncourse.widgets.formatting import format_number
 
 
@@ -143,3 +144,81 @@ def test_neuron_sliders_have_formatted_readouts():
     for name in ("w1", "w2", "x1", "bias"):
         assert app.controls[name].readout_format == ".2f"
     assert get_activation(app.state["activation"]).name == "sigmoid"
+
+
+# ---------------------------------------------------------------------------- activations
+
+def test_activation_explorer_markers_and_readout_follow_the_input():
+    app = activation_explorer(names=("sigmoid", "tanh", "relu"), x=0.0)
+    before = app.png
+    app.controls["x"].value = 2.0
+    assert app.png != before
+    for name in ("sigmoid", "tanh", "relu"):
+        activation = get_activation(name)
+        value, slope = float(activation.forward(2.0)), float(activation.derivative(2.0))
+        value_marker, slope_marker = app.markers[name]
+        assert value_marker.get_data()[1][0] == pytest.approx(value)
+        assert slope_marker.get_data()[1][0] == pytest.approx(slope)
+        assert f"<td style=\"padding:1px 10px 1px 0;text-align:left\">{format_number(value)}</td>" in app.readout.value
+    assert "0.8808" in app.readout.value and "0.105" in app.readout.value  # σ(2), σ'(2)
+    assert "0.964" in app.readout.value and "0.0707" in app.readout.value  # tanh(2), tanh'(2)
+
+
+def test_activation_explorer_selection_shows_only_the_chosen_curves():
+    app = activation_explorer(names=("sigmoid",), x=-3.0)
+    assert app.curves["sigmoid"][0].get_visible() and not app.curves["relu"][0].get_visible()
+    app.controls["names"].value = ("relu", "leaky_relu")
+    assert not app.curves["sigmoid"][0].get_visible() and app.curves["relu"][1].get_visible()
+    assert "leaky_relu" in app.readout.value and "sigmoid" not in app.readout.value
+    assert app.markers["leaky_relu"][1].get_data()[1][0] == pytest.approx(0.01)  # leaky slope for z < 0
+    assert app.markers["relu"][1].get_data()[1][0] == 0.0  # a dead ReLU passes no gradient
+    assert app.state == {"names": ("relu", "leaky_relu"), "x": -3.0}
+    with pytest.raises(CourseError):
+        activation_explorer(names=("softmax",))
+
+
+# ---------------------------------------------------------------------------- losses
+
+def test_binary_loss_explorer_matches_the_engine_losses():
+    app = loss_explorer("binary", p=0.5, target=1)
+    app.controls["p"].value = 0.9
+    bce, mse = BinaryCrossEntropy(), MeanSquaredError()
+    p, y = np.array([0.9]), np.array([1.0])
+    losses = app.losses()
+    assert losses["binary cross-entropy"] == (pytest.approx(bce.value(p, y)), pytest.approx(bce.gradient(p, y)[0]))
+    assert losses["squared error"][0] == pytest.approx(0.01)
+    assert "0.1054" in app.readout.value  # the syllabus's BCE for p = 0.9, label 1
+    assert app.markers["binary cross-entropy"][0].get_data()[1][0] == pytest.approx(bce.value(p, y))
+    assert app.markers["squared error"][1].get_data()[1][0] == pytest.approx(mse.gradient(p, y)[0])
+
+    app.controls["p"].value = 0.1  # confidently wrong
+    assert "2.3026" in app.readout.value
+    assert app.markers["binary cross-entropy"][1].get_data()[1][0] == pytest.approx(-10.0)  # −0.9 / 0.09
+    app.controls["p"].value = 0.05
+    assert app.markers["binary cross-entropy"][1].get_data()[1][0] == -10.0  # −20 clamped to the axes
+    assert "<td style=\"padding:1px 10px 1px 0;text-align:left\">−20</td>" in app.readout.value
+    app.controls["p"].value = 0.1
+
+    app.controls["target"].value = 0  # now p = 0.1 is right
+    assert "0.1054" in app.readout.value
+    p_curve, loss_curve = app.curves["binary cross-entropy"][0].get_data()
+    assert np.allclose(loss_curve, -np.log(1 - p_curve))
+
+
+def test_multiclass_loss_explorer_matches_the_engine_losses():
+    app = loss_explorer("multiclass", logits=(0.0, 0.0, 0.0), target=1)
+    assert app.losses()["categorical cross-entropy"][0] == pytest.approx(math.log(3))
+    app.set_state(s1=2.0, s2=1.0, s3=0.1)
+    s, y = np.array([2.0, 1.0, 0.1]), np.array([0.0, 1.0, 0.0])
+    p = softmax(s)
+    cce = CategoricalCrossEntropy(from_logits=True)
+    assert app.losses()["categorical cross-entropy"][0] == pytest.approx(cce.value(s, y))
+    assert [bar.get_height() for bar in app.probability_bars] == pytest.approx(p)
+    assert [bar.get_height() for bar in app.gradient_bars] == pytest.approx(p - y)
+    assert [bar.get_height() for bar in app.target_bars] == [0, 1, 0]
+    assert format_number(-math.log(p[1])) in app.readout.value
+    app.controls["target"].value = 0
+    assert [bar.get_height() for bar in app.gradient_bars] == pytest.approx(p - np.array([1.0, 0, 0]))
+    assert app.state["target"] == 0
+    with pytest.raises(CourseError, match="binary' or 'multiclass"):
+        loss_explorer("regression")

@@ -10,6 +10,11 @@ Each returns an app object: the last line of a cell shows it; `app.state` reads 
 `app.set_state(...)` sets them; `hide=`/`show=` choose which controls are displayed.
 """
 
+from nncourse.widgets.activation import ActivationExplorer, activation_explorer
+from nncourse.widgets.loss import BinaryLossExplorer, MulticlassLossExplorer, loss_explorer
 from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
 
-__all__ = ["NeuronExplorer", "neuron_explorer"]
+__all__ = [
+    "neuron_explorer", "activation_explorer", "loss_explorer",
+    "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer", "MulticlassLossExplorer",
+]
