@@ -1,0 +1,36 @@
+"""Figures of the course, drawn with matplotlib alone.
+
+Every `plot_…` function returns a Figure and accepts an Axes (`ax=`) to draw into. Figures that a
+widget redraws often also have a `draw_…` function that returns the artists with an `update(…)`
+method, so that a slider moves lines and images in place instead of building a new figure.
+
+- `activation_curves`: activations and their derivatives side by side
+- `network_diagram`: neurons and weighted connections, with z and a of a forward pass
+- `decision_boundary`: what a model predicts over the plane (output or one hidden neuron)
+- `loss_landscape`: the loss over two parameters, contour or 3-D, with an optimiser's path
+- `training_curves`: loss and accuracy per epoch, also live during `fit`
+- `histograms`: activations and gradients per layer (saturation, dead ReLUs)
+- `style`: palettes, line styles and font sizes shared by all figures
+"""
+
+from nncourse.plots.activation_curves import (
+    ActivationCurves, draw_activation_curves, plot_activation, plot_activation_curves,
+)
+from nncourse.plots.decision_boundary import (
+    DecisionBoundary, draw_decision_boundary, plot_decision_boundary, update_decision_boundary,
+)
+from nncourse.plots.loss_landscape import (
+    DescentPath, LossLandscape, LossSurface, ParameterRecorder, TwoParameterFunction, descent_path,
+    draw_loss_landscape, loss_surface, neuron_regression_loss, plot_loss_landscape, quadratic_bowl,
+    random_directions,
+)
+from nncourse.plots.network_diagram import NetworkDiagram, draw_network, plot_network
+
+__all__ = [
+    "ActivationCurves", "draw_activation_curves", "plot_activation", "plot_activation_curves",
+    "DecisionBoundary", "draw_decision_boundary", "plot_decision_boundary", "update_decision_boundary",
+    "DescentPath", "LossLandscape", "LossSurface", "ParameterRecorder", "TwoParameterFunction",
+    "descent_path", "draw_loss_landscape", "loss_surface", "neuron_regression_loss", "plot_loss_landscape",
+    "quadratic_bowl", "random_directions",
+    "NetworkDiagram", "draw_network", "plot_network",
+]

@@ -1,0 +1,107 @@
+"""The look shared by every figure of the course.
+
+- Colours come from the Okabe-Ito palette, which stays distinguishable with the common kinds of
+  colour blindness; every colour is paired with a line style and a marker, so that a series can
+  also be told apart in black and white or on a projector that washes colours out.
+- Weights are coloured with a diverging map (blue for positive, red for negative, pale near zero),
+  and their sign is also shown by the line style: solid for positive, dashed for negative.
+- Fonts are large enough to read when projected, and figures have an opaque white background, so
+  that they stay legible on JupyterLab's dark theme.
+
+Figures are made with `matplotlib.figure.Figure`, not with pyplot: a figure is shown once, when it
+is the last value of a notebook cell (or passed to `display`), and nothing piles up in pyplot's
+list of open figures when a widget redraws hundreds of times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+import matplotlib
+import matplotlib.pyplot as plt  # noqa: F401  (imported so a Jupyter kernel registers figure display)
+from matplotlib.figure import Figure
+
+from nncourse.errors import CourseError
+
+# Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+
+# Diverging map for signed quantities (weights, gradients): red negative, white zero, blue positive.
+DIVERGING_CMAP = "RdBu"
+# Sequential map for magnitudes (loss values): perceptually uniform and colour-blind safe.
+SEQUENTIAL_CMAP = "viridis"
+POSITIVE_STYLE = "-"
+NEGATIVE_STYLE = "--"
+
+FIGURE_FACECOLOR = "white"
+COURSE_RC = {
+    "figure.facecolor": FIGURE_FACECOLOR,
+    "axes.facecolor": "white",
+    "savefig.facecolor": FIGURE_FACECOLOR,
+    "font.size": 12,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "figure.titlesize": 15,
+    "lines.linewidth": 2.2,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+}
+
+
+def series_style(i: int) -> dict:
+    """Colour, line style and marker of the i-th series: three cues, not one."""
+    return {"color": PALETTE[i % len(PALETTE)], "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
+            "marker": MARKERS[i % len(MARKERS)]}
+
+
+def sign_style(value: float) -> str:
+    """Line style for a signed quantity: solid when ≥ 0, dashed when negative."""
+    return POSITIVE_STYLE if value >= 0 else NEGATIVE_STYLE
+
+
+@contextlib.contextmanager
+def course_style():
+    """Apply the course's font sizes, colours and white background inside a `with` block."""
+    with matplotlib.rc_context(COURSE_RC):
+        yield
+
+
+def styled(function):
+    """Decorator: run a drawing function inside `course_style()`."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with course_style():
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def new_figure(figsize=(7.0, 5.0), *, nrows: int = 1, ncols: int = 1, projection=None, **kwargs):
+    """A Figure outside pyplot with `nrows × ncols` axes; returns (figure, axes)."""
+    fig = Figure(figsize=figsize, layout="constrained", facecolor=FIGURE_FACECOLOR)
+    subplot_kw = {"projection": projection} if projection else None
+    axes = fig.subplots(nrows, ncols, subplot_kw=subplot_kw, squeeze=True, **kwargs)
+    return fig, axes
+
+
+def figure_and_axes(ax=None, figsize=(7.0, 5.0), projection=None):
+    """Use the given Axes, or make a new figure with one Axes; returns (figure, axes)."""
+    if ax is None:
+        return new_figure(figsize, projection=projection)
+    if projection == "3d" and getattr(ax, "name", "") != "3d":
+        raise CourseError("A 3-D surface needs a 3-D Axes: make it with fig.add_subplot(projection='3d').")
+    return ax.figure, ax
+
+
+def format_number(x: float, decimals: int = 3) -> str:
+    """A number for a label: rounded, trailing zeros dropped, a true minus sign."""
+    text = f"{float(x):.{decimals}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace("-", "−")
