@@ -18,6 +18,7 @@ Pitfalls this set-up avoids:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -48,42 +49,22 @@ CHROMIUM_ARGS = [
 ]
 NOTEBOOK_NAME = "slider_widget.ipynb"
 
-# The notebook under test: one cell that shows a slider, a kernel-computed label and a plot.
-# To drive a course widget instead, replace this code (and the expected texts below).
-NOTEBOOK_CODE = '''\
-%matplotlib inline
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
-import numpy as np
+# The notebook under test: a lesson-like cell showing the course's neuron explorer. The test
+# moves the slider SLIDER_LABEL with the keyboard; the texts below are what the page must show.
+NOTEBOOK_CODE = """\
+from nncourse.widgets import neuron_explorer
 
-weight = widgets.FloatSlider(
-    value=1.0, min=0.0, max=3.0, step=0.25, description="weight", readout_format=".2f"
-)
-result = widgets.Label()
-plot = widgets.Output()
-
-
-def redraw(change=None):
-    w = weight.value
-    with plot:
-        plot.clear_output(wait=True)
-        fig, ax = plt.subplots(figsize=(4, 3))
-        z = np.linspace(-4, 4, 200)
-        ax.plot(z, 1 / (1 + np.exp(-w * z)))
-        ax.set_title(f"sigmoid(weight * z), weight = {w:.2f}")
-        ax.set_xlabel("z")
-        plt.show()
-    result.value = f"output for input 1: {1 / (1 + np.exp(-w)):.4f}"
-
-
-weight.observe(redraw, names="value")
-redraw()
-widgets.VBox([weight, result, plot])
-'''
+app = neuron_explorer(weights=(0.5, -1.0), bias=0.0, activation="sigmoid", inputs=(1.0, 1.0))
+app
+"""
+SLIDER_LABEL = "weight w₁"
 ARROW_PRESSES = 3
-READOUT_BEFORE = "1.00"
-READOUT_AFTER = "1.75"  # 1.00 + 3 steps of 0.25, formatted with readout_format
-LABEL_AFTER = "output for input 1: 0.8520"  # sigmoid(1.75), computed by the kernel
+READOUT_BEFORE = "0.50"
+READOUT_AFTER = "0.65"  # 0.50 + 3 steps of 0.05, as the slider's readout_format writes it
+# What the kernel writes for w₁ = 0.65, x = (1, 1), w₂ = −1, b = 0: z = −0.35, a = σ(−0.35).
+KERNEL_TEXT_AFTER = f"a = sigmoid(z) = sigmoid(\u22120.35) = {1 / (1 + math.exp(0.35)):.4f}"
+KERNEL_TEXT_SELECTOR = ".widget-html-content"
+IMAGE_SELECTOR = "img.widget-image"
 
 SERVER_START_SECONDS = 60
 STEP_TIMEOUT_MS = 30_000
@@ -210,10 +191,33 @@ KERNEL_READY_JS = """() => {
     return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
 }"""
 
-IMAGE_SRC_JS = """() => {
-    const img = document.querySelector('.widget-output img');
-    return img ? img.getAttribute('src') : null;
+# The bytes of the picture the page shows (the Image widget's src is a blob: URL), as a data URL.
+IMAGE_BYTES_JS = """async (selector) => {
+    const img = document.querySelector(selector);
+    if (!img || !img.getAttribute('src')) return null;
+    const blob = await (await fetch(img.src)).blob();
+    return await new Promise(resolve => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(blob);
+    });
 }"""
+
+TEXT_SHOWN_JS = """([selector, expected]) => [...document.querySelectorAll(selector)]
+    .some(element => element.textContent.includes(expected))"""
+
+
+def settled_image_src(page, timeout_s: float = 15.0) -> str:
+    """The picture's src once it has not changed for half a second."""
+    deadline = time.monotonic() + timeout_s
+    src = page.get_attribute(IMAGE_SELECTOR, "src")
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        newer = page.get_attribute(IMAGE_SELECTOR, "src")
+        if newer == src:
+            return src
+        src = newer
+    raise AssertionError(f"the picture kept changing for {timeout_s} s")
 
 
 def test_slider_moved_with_keyboard_redraws_plot(browser_executable, jupyterlab, tmp_path):
@@ -235,38 +239,35 @@ def test_slider_moved_with_keyboard_redraws_plot(browser_executable, jupyterlab,
             page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
             page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
 
-            handle = page.locator(".widget-slider .noUi-handle").first
+            slider = page.locator(
+                ".widget-slider", has=page.locator("label.widget-label", has_text=SLIDER_LABEL)
+            ).first
+            handle = slider.locator(".noUi-handle")
+            readout = slider.locator(".widget-readout")
             handle.wait_for(state="visible")
-            readout = page.locator(".widget-slider .widget-readout").first
-            label = page.locator("div.widget-label", has_text="output for input 1")
-            page.wait_for_function(IMAGE_SRC_JS)
+            page.wait_for_selector(IMAGE_SELECTOR)
+            page.wait_for_function(KERNEL_READY_JS)
             assert readout.inner_text().strip() == READOUT_BEFORE
-            label.wait_for()
-            before_src = page.evaluate(IMAGE_SRC_JS)
+            settled_image_src(page)
+            before_bytes = page.evaluate(IMAGE_BYTES_JS, IMAGE_SELECTOR)
+            assert before_bytes.startswith("data:image/png;base64,")
 
             handle.focus()
             for _ in range(ARROW_PRESSES):
                 page.keyboard.press("ArrowRight")
 
             page.wait_for_function(
-                "expected => { const r = document.querySelector('.widget-slider .widget-readout');"
-                " return r && r.textContent.trim() === expected; }",
-                arg=READOUT_AFTER,
+                "([r, expected]) => r.textContent.trim() === expected",
+                arg=[readout.element_handle(), READOUT_AFTER],
             )
-            page.wait_for_function(
-                "expected => [...document.querySelectorAll('div.widget-label')]"
-                ".some(el => el.textContent.trim() === expected)",
-                arg=LABEL_AFTER,
-            )
-            page.wait_for_function(
-                "before => { const img = document.querySelector('.widget-output img');"
-                " return img && img.getAttribute('src') !== before; }",
-                arg=before_src,
-            )
-            after_src = page.evaluate(IMAGE_SRC_JS)
+            page.wait_for_function(TEXT_SHOWN_JS, arg=[KERNEL_TEXT_SELECTOR, KERNEL_TEXT_AFTER])
+            page.wait_for_function(KERNEL_READY_JS)
+            settled_image_src(page)
+            after_bytes = page.evaluate(IMAGE_BYTES_JS, IMAGE_SELECTOR)
+
             assert readout.inner_text().strip() == READOUT_AFTER
-            assert after_src.startswith("data:image/png;base64,")
-            assert after_src != before_src
+            assert after_bytes.startswith("data:image/png;base64,")
+            assert after_bytes != before_bytes, "the picture did not change"
         except Exception as error:
             page.screenshot(path=str(screenshot), full_page=True)
             pytest.fail(
