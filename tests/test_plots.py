@@ -355,3 +355,58 @@ def test_plot_functions_accept_an_axes_and_return_its_figure():
     ax2 = fig2.add_subplot()
     net, X, y = trained_moons()
     assert plot_decision_boundary(net, X, y, ax2, resolution=10) is fig2
+
+
+# ---------------------------------------------------------------- training curves and histograms
+
+def test_live_training_curves_follow_the_history_and_never_stop_training():
+    from nncourse.data import train_test_split
+    from nncourse.plots import LiveTrainingCurves, plot_training_curves
+
+    X, y = data.moons(80, 0.2, seed=0)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, seed=0)
+    net = mlp([2, 5, 2], output="softmax", seed=0)
+    live = LiveTrainingCurves(every=4, epochs=10)
+    assert live.display is False  # not in a notebook: nothing is shown
+    history = net.fit(X_train, y_train, loss="categorical_crossentropy", lr=0.3, epochs=10,
+                      validation_data=(X_val, y_val), callbacks=[live])
+    assert history.epochs == list(range(1, 11))  # the callback did not stop training
+    assert live.redraws == 4  # epochs 1, 4, 8 and the last one
+    for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
+        xs, ys = live.curves.lines[key].get_data()
+        np.testing.assert_allclose(xs, history.epochs)
+        np.testing.assert_allclose(ys, getattr(history, key))
+    assert_labelled(live.curves.loss_ax)
+    assert_labelled(live.curves.accuracy_ax)
+
+    regression = mlp([1, 3, 1], seed=0)
+    Xr, yr = data.noisy_line(30, 2.0, 1.0, 0.1, seed=0)
+    h = regression.fit(Xr, yr, loss="mse", lr=0.05, epochs=3)
+    fig = plot_training_curves(h)
+    assert len(fig.axes) == 1, "no accuracy panel for a regression"
+    line = fig.axes[0].lines[0]
+    np.testing.assert_allclose(line.get_ydata(), h.loss)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["training loss"]
+
+
+def test_layer_histograms_count_dead_relus_and_saturation():
+    from nncourse.plots import plot_layer_histograms
+
+    X, y = data.moons(50, 0.2, seed=0)
+    net = mlp([2, 4, 2], output="softmax", seed=0)
+    net.layers[0].b[:2] = -100.0  # two of the four ReLUs can never fire
+    fig = plot_layer_histograms(net, X)
+    assert "dead: 50% of neurons" in fig.axes[0].get_title()
+    counts = sum(patch.get_height() for patch in fig.axes[0].patches)
+    assert counts == 50 * 4
+
+    sat = mlp([2, 3, 1], hidden="sigmoid", output="sigmoid", seed=0)
+    sat.layers[0].W[...] = 100.0
+    fig = plot_layer_histograms(sat, X + 5.0)
+    assert "saturated: 100% of outputs" in fig.axes[0].get_title()
+
+    fig = plot_layer_histograms(net, X, y, "categorical_crossentropy", kind="gradients")
+    assert fig.axes[1].get_xlabel() == "gradient ∂L/∂W"
+    assert sum(p.get_height() for p in fig.axes[1].patches) == net.layers[1].dW.size
+    with pytest.raises(CourseError, match="targets"):
+        plot_layer_histograms(net, X, kind="gradients")

@@ -24,7 +24,11 @@ from nncourse.plots.loss_landscape import (
     draw_loss_landscape, loss_surface, neuron_regression_loss, plot_loss_landscape, quadratic_bowl,
     random_directions,
 )
+from nncourse.plots.histograms import plot_layer_histograms
 from nncourse.plots.network_diagram import NetworkDiagram, draw_network, plot_network
+from nncourse.plots.training_curves import (
+    LiveTrainingCurves, TrainingCurves, draw_training_curves, plot_training_curves,
+)
 
 __all__ = [
     "ActivationCurves", "draw_activation_curves", "plot_activation", "plot_activation_curves",
@@ -33,4 +37,6 @@ __all__ = [
     "descent_path", "draw_loss_landscape", "loss_surface", "neuron_regression_loss", "plot_loss_landscape",
     "quadratic_bowl", "random_directions",
     "NetworkDiagram", "draw_network", "plot_network",
+    "LiveTrainingCurves", "TrainingCurves", "draw_training_curves", "plot_training_curves",
+    "plot_layer_histograms",
 ]
