@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from nncourse import __version__
+from nncourse.grading.commands import add_grade_command, add_release_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -13,7 +14,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="nncourse: neural networks from the single neuron to a trained network.",
     )
     parser.add_argument("--version", action="version", version=f"nncourse {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_release_command(subparsers)
+    add_grade_command(subparsers)
     return parser
 
 

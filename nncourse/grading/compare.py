@@ -1,0 +1,204 @@
+"""Is a learner's answer equal to the expected one? And if not, why not, in plain words?
+
+`compare(expected, got, rtol, atol)` returns `None` when the two agree and otherwise one sentence
+that says what differs: the type ("expected a number, got a list of strings"), the shape
+("expected shape (3,), got shape (3, 1)"), a NaN, or the values (how many differ, where the
+largest difference is, expected and got there).
+
+Numbers agree when `|got − expected| ≤ atol + rtol·|expected|` element by element (the rule of
+`numpy.isclose`). Tuples and lists are compared item by item, dicts key by key.
+
+The numpy functions used here are captured when this module is imported. The grader imports it
+before any learner code exists, in a process that never runs learner code, so a learner who
+replaces `np.isclose` or `np.allclose` in their notebook changes nothing about their grade.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+_asarray = np.asarray
+_isclose = np.isclose
+_isnan = np.isnan
+_isfinite = np.isfinite
+_abs = np.abs
+_argmax = np.argmax
+_unravel_index = np.unravel_index
+_array2string = np.array2string
+_count_nonzero = np.count_nonzero
+_ndarray = np.ndarray
+_generic = np.generic
+_where = np.where
+_errstate = np.errstate
+
+NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
+
+
+def is_numeric(value: Any) -> bool:
+    """True for Python numbers, numpy scalars and arrays of numbers (not strings, not None)."""
+    if isinstance(value, bool | numbers.Real):
+        return True
+    if isinstance(value, _ndarray | _generic):
+        return value.dtype.kind in NUMERIC_KINDS
+    return False
+
+
+def describe(value: Any) -> str:
+    """A short description of what a value is: 'a float64 array of shape (3,)', 'None', ..."""
+    if value is None:
+        return "None"
+    if hasattr(value, "course_description"):  # a value that could not leave the child process
+        return value.course_description
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, numbers.Integral) and not isinstance(value, _generic):
+        return "an int"
+    if isinstance(value, numbers.Real) and not isinstance(value, _generic):
+        return "a float"
+    if isinstance(value, _generic):
+        return f"a numpy {value.dtype} number"
+    if isinstance(value, _ndarray):
+        return f"a {value.dtype} array of shape {value.shape}"
+    if isinstance(value, tuple | list):
+        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(map(str, value))}"
+    return f"a {type(value).__name__}"
+
+
+def format_value(value: Any, max_items: int = 8) -> str:
+    """A compact, deterministic text form of a value (numbers to 6 significant digits)."""
+    if isinstance(value, float | _generic) and not isinstance(value, bool | np.bool_):
+        if isinstance(value, _generic) and value.dtype.kind not in "f":
+            return str(value.item())
+        return f"{float(value):.6g}"
+    if isinstance(value, _ndarray):
+        formatter = {"float_kind": lambda x: f"{x:.6g}"}
+        text = _array2string(value, separator=", ", threshold=max_items, edgeitems=3,
+                             max_line_width=10**6, formatter=formatter)
+        return " ".join(part.strip() for part in text.splitlines())
+    if isinstance(value, tuple):
+        inner = ", ".join(format_value(v, max_items) for v in value)
+        return f"({inner}{',' if len(value) == 1 else ''})"
+    if isinstance(value, list):
+        if len(value) > max_items:
+            shown = [format_value(v, max_items) for v in value[:3]]
+            return "[" + ", ".join(shown) + f", ... ({len(value)} items)]"
+        return "[" + ", ".join(format_value(v, max_items) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k!r}: {format_value(v, max_items)}" for k, v in value.items())
+        return "{" + inner + "}"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def compare(expected: Any, got: Any, rtol: float = 1e-7, atol: float = 1e-9) -> str | None:
+    """`None` if `got` agrees with `expected`, otherwise the reason in one sentence."""
+    if isinstance(expected, tuple | list):
+        return _compare_sequence(expected, got, rtol, atol)
+    if isinstance(expected, dict):
+        return _compare_dict(expected, got, rtol, atol)
+    if expected is None or isinstance(expected, str | bool):
+        if type(got) is type(expected) and got == expected:
+            return None
+        return f"expected {format_value(expected)}, got {format_value(got)} ({describe(got)})"
+    if is_numeric(expected):
+        return _compare_numbers(expected, got, rtol, atol)
+    raise TypeError(f"cannot compare expected values of type {type(expected).__name__}")
+
+
+def _compare_sequence(expected, got, rtol, atol) -> str | None:
+    if not isinstance(got, tuple | list):
+        return f"expected {describe(expected)}, got {describe(got)}"
+    if len(got) != len(expected):
+        return f"expected {len(expected)} items, got {len(got)}"
+    for index, (e, g) in enumerate(zip(expected, got)):
+        reason = compare(e, g, rtol, atol)
+        if reason is not None:
+            return f"item {index}: {reason}"
+    return None
+
+
+def _compare_dict(expected, got, rtol, atol) -> str | None:
+    if not isinstance(got, dict):
+        return f"expected {describe(expected)}, got {describe(got)}"
+    missing = [k for k in expected if k not in got]
+    if missing:
+        return f"the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} " \
+               f"{'are' if len(missing) > 1 else 'is'} missing"
+    for key in expected:
+        reason = compare(expected[key], got[key], rtol, atol)
+        if reason is not None:
+            return f"at key {key!r}: {reason}"
+    return None
+
+
+def _as_number_array(value):
+    """The value as a numeric array, or None when it is not made of numbers."""
+    if isinstance(value, str | bytes | dict) or value is None:
+        return None
+    try:
+        array = _asarray(value)
+    except (TypeError, ValueError):
+        return None
+    if array.dtype.kind not in NUMERIC_KINDS:
+        return None
+    return array
+
+
+def _compare_numbers(expected, got, rtol, atol) -> str | None:
+    e = _asarray(expected, dtype=float)
+    if got is None:
+        return "got None (the function returned nothing: is a `return` missing?)"
+    g = _as_number_array(got)
+    if g is None:
+        what = "a number" if e.ndim == 0 else f"an array of numbers of shape {e.shape}"
+        return f"expected {what}, got {describe(got)}"
+    if e.shape != g.shape:
+        if e.ndim == 0:
+            return f"expected a single number, got {describe(got)}"
+        return f"expected shape {e.shape}, got shape {g.shape}"
+    g = g.astype(float)
+    nan_in_got = ~_isnan(e) & _isnan(g)
+    if _count_nonzero(nan_in_got):
+        return "the answer contains NaN (not a number) where a number was expected"
+    with _errstate(invalid="ignore", over="ignore"):
+        close = _isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if bool(close.all()):
+        return None
+    if e.ndim == 0:
+        return f"expected {format_value(float(e))}, got {format_value(float(g))}"
+    with _errstate(invalid="ignore", over="ignore"):
+        gap = _abs(g - e)
+    gap = _where(_isfinite(gap), gap, np.inf)
+    gap = _where(close, -1.0, gap)
+    worst = _unravel_index(int(_argmax(gap)), e.shape)
+    n_wrong = int(_count_nonzero(~close))
+    where = worst[0] if len(worst) == 1 else tuple(int(i) for i in worst)
+    return (
+        f"{n_wrong} of {e.size} values differ; at index {where}: "
+        f"expected {format_value(float(e[worst]))}, got {format_value(float(g[worst]))}"
+    )
+
+
+def gradient_gap(analytic: Any, numerical: Any) -> float | str:
+    """The largest relative error |a − n| / max(|a|, |n|, 1e-8) between two gradients, or a
+    sentence when they cannot be compared (not numbers, different shapes)."""
+    a, n = _as_number_array(analytic), _as_number_array(numerical)
+    if a is None:
+        return f"the gradient should be an array of numbers, got {describe(analytic)}"
+    if n is None or a.shape != n.shape:
+        shape = None if n is None else n.shape
+        return f"the gradient should have shape {shape}, got shape {a.shape}"
+    a, n = a.astype(float), n.astype(float)
+    if a.size == 0:
+        return 0.0
+    with _errstate(invalid="ignore", over="ignore"):
+        scale = np.maximum(np.maximum(_abs(a), _abs(n)), 1e-8)
+        gap = _abs(a - n) / scale
+    if not bool(_isfinite(gap).all()):
+        return "the gradient contains NaN or infinity"
+    return float(gap.max())

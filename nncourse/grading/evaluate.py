@@ -1,0 +1,219 @@
+"""Running an exercise's cases, and judging the answers against the reference.
+
+The work is split in two halves so that the grader can keep them in different processes:
+
+- `collect_outcomes` calls the learner's code on every case and records what came back (a value,
+  or the exception it raised) and, for a gradient check, the analytic and numerical gradients.
+  In a notebook this runs in the learner's kernel; when grading, in a throw-away child process.
+- `judge` computes the expected values with the reference implementation and compares them with
+  the outcomes, case by case. When grading, it runs in the grader's own process, which never
+  executes learner code.
+
+Both the inline check and the grader use these two functions, so a notebook and the grader always
+agree on what "passed" means.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nncourse.grading.compare import compare, describe, format_value, gradient_gap
+from nncourse.grading.spec import Case, Exercise
+
+MAX_ERROR_LENGTH = 300
+
+
+@dataclass
+class Outcome:
+    """What the learner's code did on one case."""
+
+    value: Any = None
+    error: str | None = None
+    gradient: tuple[Any, Any] | None = None  # (analytic, numerical)
+    gradient_error: str | None = None
+
+
+@dataclass
+class Presence:
+    """Whether the names an exercise needs are defined, and usable."""
+
+    missing: list[str] = field(default_factory=list)
+    not_callable: list[tuple[str, str]] = field(default_factory=list)  # (name, description)
+    defined: list[str] = field(default_factory=list)  # every public name, for "did you mean"
+
+
+@dataclass
+class CaseFailure:
+    """The first case that went wrong, with everything a learner needs to see it."""
+
+    case: str
+    inputs: str
+    expected: str
+    got: str
+    reason: str
+    hint: str | None = None
+
+
+@dataclass
+class ExerciseResult:
+    """The verdict on one exercise (or on one group of hidden cases of it)."""
+
+    exercise_id: str
+    title: str
+    status: str  # "passed", "failed", "missing", "not written", "error"
+    n_cases: int = 0
+    n_passed: int = 0
+    failure: CaseFailure | None = None
+    detail: str | None = None  # a sentence for "missing", "not written", "error"
+    note: str | None = None  # e.g. the answer cell raised an exception (the function still ran)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+def error_text(error: BaseException) -> str:
+    """`ZeroDivisionError: division by zero`, shortened to a readable length."""
+    text = f"{type(error).__name__}: {error}".strip().rstrip(":")
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 3] + "..."
+
+
+def check_presence(exercise: Exercise, namespace: Mapping[str, Any]) -> Presence:
+    """Which of the exercise's names are missing (or, for functions, not callable)."""
+    presence = Presence(defined=sorted(k for k in namespace if not k.startswith("_")))
+    for name in exercise.names:
+        if name not in namespace:
+            presence.missing.append(name)
+        elif exercise.kind == "function" and not callable(namespace[name]):
+            presence.not_callable.append((name, describe(namespace[name])))
+    return presence
+
+
+def collect_outcomes(exercise: Exercise, namespace: Mapping[str, Any], cases: Sequence[Case],
+                     catch: type[BaseException] = Exception) -> list[Outcome]:
+    """Call the learner's answer on every case; an exception becomes the outcome.
+
+    The grader's child passes `catch=BaseException`, so that even `sys.exit()` inside a learner's
+    function is just a failed case; in a notebook, Ctrl-C (KeyboardInterrupt) still interrupts."""
+    functions = {name: namespace[name] for name in exercise.names if name in namespace}
+    outcomes = []
+    for case in cases:
+        outcome = Outcome()
+        try:
+            outcome.value = exercise.invoke(functions, case)
+        except catch as error:  # the learner's code may raise anything
+            outcome.error = error_text(error)
+        if exercise.gradient is not None and outcome.error is None:
+            try:
+                outcome.gradient = _gradients(exercise, functions, case)
+            except catch as error:
+                outcome.gradient_error = error_text(error)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _gradients(exercise: Exercise, functions, case: Case) -> tuple[Any, Any]:
+    from nncourse.gradcheck import numerical_gradient
+
+    check = exercise.gradient
+    analytic = check.gradient(functions, *case.fresh_args())
+    args = list(case.fresh_args())
+    numerical = numerical_gradient(
+        lambda: check.scalar(functions, *args), args[check.wrt], eps=check.eps
+    )
+    return analytic, numerical
+
+
+def judge(exercise: Exercise, cases: Sequence[Case], outcomes: Sequence[Outcome],
+          presence: Presence, *, expected: Sequence[Any] | None = None,
+          show_inputs: bool = True, title: str | None = None) -> ExerciseResult:
+    """Compare the outcomes with the reference, case by case, and give the verdict.
+
+    `expected` may be given when the caller computed the reference values already (the grader
+    computes them once for the whole class); otherwise they are computed here.
+    """
+    result = ExerciseResult(exercise.id, title or exercise.title, "failed", n_cases=len(cases))
+    if presence.missing:
+        result.status = "missing"
+        result.detail = _missing_sentence(exercise, presence)
+        return result
+    if presence.not_callable:
+        name, what = presence.not_callable[0]
+        result.detail = f"{name} should be a function (a `def`), but it is {what}."
+        return result
+    if expected is None:
+        expected = [exercise.expected(case) for case in cases]
+    if outcomes and all(o.error is None and o.value is None for o in outcomes) and \
+            not all(e is None for e in expected):
+        result.status = "not written"
+        result.detail = _not_written_sentence(exercise)
+        return result
+    for case, outcome, want in zip(cases, outcomes, expected):
+        reason = _case_problem(exercise, case, outcome, want)
+        if reason is None:
+            result.n_passed += 1
+        elif result.failure is None:
+            result.failure = CaseFailure(
+                case=case.name,
+                inputs=exercise.describe_args(case) if show_inputs else "",
+                expected=format_value(want),
+                got="(an exception)" if outcome.error else
+                    f"{format_value(outcome.value)} ({describe(outcome.value)})",
+                reason=reason,
+                hint=case.hint,
+            )
+    result.status = "passed" if result.n_passed == len(cases) else "failed"
+    return result
+
+
+def _case_problem(exercise: Exercise, case: Case, outcome: Outcome, want: Any) -> str | None:
+    if outcome.error is not None:
+        return f"your code raised {outcome.error}"
+    rtol = exercise.rtol if case.rtol is None else case.rtol
+    atol = exercise.atol if case.atol is None else case.atol
+    reason = compare(want, outcome.value, rtol=rtol, atol=atol)
+    if reason is not None:
+        return reason
+    if exercise.gradient is not None:
+        if outcome.gradient_error is not None:
+            return f"the gradient check raised {outcome.gradient_error}"
+        if outcome.gradient is None:
+            return "the gradient check did not run"
+        gap = gradient_gap(*outcome.gradient)
+        if isinstance(gap, str):
+            return gap
+        if gap > exercise.gradient.tol:
+            return (f"the gradient disagrees with the numerical slope (relative error "
+                    f"{gap:.2g}, allowed {exercise.gradient.tol:.0e})")
+    return None
+
+
+def _missing_sentence(exercise: Exercise, presence: Presence) -> str:
+    name = presence.missing[0]
+    sentence = f"{name} is not defined: run the cell that defines it first."
+    candidates = [d for d in presence.defined if d not in exercise.names]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if close:
+        sentence += f" (Did you rename it? {close[0]} is defined; the name must be {name}.)"
+    return sentence
+
+
+def _not_written_sentence(exercise: Exercise) -> str:
+    name = exercise.names[0]
+    if exercise.kind == "value":
+        return f"not written yet: {name} is still None. Give it your answer, then run this check."
+    return (f"not written yet: {name} returned None. Replace `return None` with your code, "
+            f"run that cell, then this one.")
+
+
+def run_inline(exercise: Exercise, namespace: Mapping[str, Any]) -> ExerciseResult:
+    """Both halves in one process: what `check(...)` does in a notebook."""
+    cases = exercise.all_cases()
+    presence = check_presence(exercise, namespace)
+    if presence.missing or presence.not_callable:
+        return judge(exercise, cases, [], presence)
+    outcomes = collect_outcomes(exercise, namespace, cases)
+    return judge(exercise, cases, outcomes, presence)

@@ -1,0 +1,207 @@
+"""What an exercise is: its cases, its reference answer, its hints; and the registry of exercises.
+
+An `Exercise` says what the learner defines (`names`), how to call it (`call`), on which inputs
+(`cases` plus `random_cases` drawn from a seeded generator), what the right answer is
+(`reference`, normally built on the nncourse engine), how close is close enough (`rtol`, `atol`),
+and what to tell a learner who is stuck (`hints`, and a `hint` per case). The same specification
+drives the inline check in the notebook and the grader.
+
+Exercise ids are "<topic>.<name>", e.g. "01.weighted_sum"; the topic is the notebook's number.
+Specifications live in `nncourse/exercises/topicNN_*.py` and register themselves on import.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nncourse.errors import CourseError
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input on which the learner's answer is compared with the reference.
+
+    `args` are passed positionally to the learner's function (and to the reference); for an
+    exercise of kind "value" they are usually empty. `hint` is shown when this case fails.
+    `rtol`/`atol` override the exercise's tolerances for this case.
+    """
+
+    name: str
+    args: tuple = ()
+    hint: str | None = None
+    rtol: float | None = None
+    atol: float | None = None
+
+    def fresh_args(self) -> tuple:
+        """A deep copy of the arguments, so that a function that changes its inputs in place
+        cannot change what the next call (or the reference) sees."""
+        return copy.deepcopy(self.args)
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Compare a learner's gradient with central differences of a scalar function.
+
+    For every case, with `x = args[wrt]` (a float64 array):
+        analytic  = gradient(functions, *args)           (normally the learner's backward)
+        numerical = ∂ scalar(functions, *args) / ∂x      (central differences, x nudged in place)
+    and the check passes when their relative error is below `tol`. `functions` maps the
+    exercise's names to what the learner defined, so either side may use the learner's code or
+    the engine.
+
+    Example, for an exercise whose learner writes `sigmoid_derivative(z)`:
+        GradientCheck(scalar=lambda f, z: float(np.sum(sigmoid(z))),
+                      gradient=lambda f, z: f["sigmoid_derivative"](z))
+    """
+
+    scalar: Callable[..., float]
+    gradient: Callable[..., Any]
+    wrt: int = 0
+    eps: float = 1e-6
+    tol: float = 1e-6
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The specification of one exercise (see the package docstring of `nncourse.grading`).
+
+    kind "function": the learner defines the function(s) in `names`; each case calls
+        `call(functions, *args)` (default: the first name with `*args`).
+    kind "value": the learner assigns the variable(s) in `names`; `call(functions)` (default:
+        the value of the first name) is compared with `reference()`.
+    """
+
+    id: str
+    title: str
+    names: tuple[str, ...]
+    reference: Callable[..., Any]
+    cases: tuple[Case, ...] = ()
+    random_cases: Callable[[np.random.Generator], Sequence[Case]] | None = None
+    arg_names: tuple[str, ...] = ()
+    kind: str = "function"
+    call: Callable[..., Any] | None = None
+    hints: tuple[str, ...] = ()
+    rtol: float = 1e-7
+    atol: float = 1e-9
+    gradient: GradientCheck | None = None
+    points: int = 1
+    seed: int = 0
+
+    def __post_init__(self):
+        if "." not in self.id:
+            raise CourseError(f"Exercise id {self.id!r} must look like '01.weighted_sum'.")
+        if self.kind not in ("function", "value"):
+            raise CourseError(f"Exercise {self.id}: kind must be 'function' or 'value'.")
+        if not self.names:
+            raise CourseError(f"Exercise {self.id}: give the name(s) the learner defines.")
+        if not self.cases and self.random_cases is None and self.kind == "function":
+            raise CourseError(f"Exercise {self.id}: give at least one case.")
+
+    @property
+    def topic(self) -> str:
+        """The topic number, e.g. "01" for "01.weighted_sum"."""
+        return self.id.split(".", 1)[0]
+
+    def all_cases(self) -> list[Case]:
+        """The fixed cases, then the random ones (the same on every run: the rng is seeded)."""
+        cases = list(self.cases)
+        if self.random_cases is not None:
+            cases.extend(self.random_cases(np.random.default_rng(self.seed)))
+        if self.kind == "value" and not cases:
+            cases = [Case("the value")]
+        return cases
+
+    def expected(self, case: Case) -> Any:
+        """The right answer for a case, computed by the reference implementation."""
+        return self.reference(*case.fresh_args())
+
+    def invoke(self, functions: Mapping[str, Any], case: Case) -> Any:
+        """Run the learner's answer on one case (this is the only place learner code is called)."""
+        if self.call is not None:
+            return self.call(functions, *case.fresh_args())
+        first = functions[self.names[0]]
+        if self.kind == "value":
+            return first
+        return first(*case.fresh_args())
+
+    def describe_args(self, case: Case) -> str:
+        """`inputs=[1, 2], weights=[0.5, -1], bias=0.5`: the case's inputs, named."""
+        from nncourse.grading.compare import format_value
+
+        parts = []
+        for index, value in enumerate(case.args):
+            name = self.arg_names[index] if index < len(self.arg_names) else f"arg{index}"
+            parts.append(f"{name}={format_value(value)}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class HiddenCheck:
+    """Extra cases for an exercise, kept by the instructor outside the released material.
+
+    A hidden-checks folder holds .py files; each defines a list `HIDDEN_CHECKS` of these. They are
+    graded like the public cases, reported by `name` with the reason of a failure, never with
+    their inputs or code.
+    """
+
+    exercise_id: str
+    name: str
+    cases: tuple[Case, ...]
+    points: int = 1
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise to the registry (a topic module calls this for each of its exercises)."""
+    known = _REGISTRY.get(exercise.id)
+    if known is not None and known.reference.__module__ != exercise.reference.__module__:
+        raise CourseError(
+            f"Two exercises have the id {exercise.id!r} "
+            f"({known.reference.__module__} and {exercise.reference.__module__})."
+        )
+    _REGISTRY[exercise.id] = exercise
+    return exercise
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """The exercise with this id; the topic modules are imported the first time."""
+    if exercise_id not in _REGISTRY:
+        from nncourse.exercises import load_all
+
+        load_all()
+    try:
+        return _REGISTRY[exercise_id]
+    except KeyError:
+        valid = ", ".join(sorted(_REGISTRY)) or "none"
+        raise CourseError(
+            f"There is no exercise {exercise_id!r}. Known exercises: {valid}."
+        ) from None
+
+
+def exercises_of_topic(topic: str) -> list[Exercise]:
+    """Every exercise of a topic ("01"), in the order the topic module registered them."""
+    from nncourse.exercises import load_all
+
+    load_all()
+    return [e for e in _REGISTRY.values() if e.topic == topic]
+
+
+def all_exercises() -> list[Exercise]:
+    """Every registered exercise."""
+    from nncourse.exercises import load_all
+
+    load_all()
+    return list(_REGISTRY.values())
+
+
+__all__ = [
+    "Case", "Exercise", "GradientCheck", "HiddenCheck", "register", "get_exercise",
+    "exercises_of_topic", "all_exercises",
+]
