@@ -69,9 +69,13 @@ def log_softmax(z, axis: int = -1):
 
 
 def gelu(z):
-    """GELU(z) ≈ ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))), the tanh form used in transformers."""
+    """GELU(z) ≈ ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))), the tanh form used in transformers.
+
+    Computed as z·σ(2u), the same number (1 + tanh(u) = 2·σ(2u)), because for negative z the sum
+    1 + tanh(u) cancels two numbers close to 1 and loses most of its digits.
+    """
     z = np.asarray(z, dtype=float)
-    return 0.5 * z * (1.0 + np.tanh(_gelu_inner(z)))
+    return z * sigmoid(2.0 * _gelu_inner(z))
 
 
 def swish(z):
@@ -227,6 +231,8 @@ class GELU(Activation):
     """GELU(z) ≈ ½·z·(1 + tanh(u)), u = √(2/π)·(z + 0.044715·z³).
 
     Derivative: ½·(1 + tanh(u)) + ½·z·(1 − tanh(u)²)·√(2/π)·(1 + 3·0.044715·z²).
+    With s = σ(2u) = ½·(1 + tanh(u)) this is s + 2·z·s·(1 − s)·du/dz, which keeps its digits
+    for negative z.
     """
 
     name = "gelu"
@@ -237,10 +243,10 @@ class GELU(Activation):
 
     def derivative(self, z):
         z = np.asarray(z, dtype=float)
-        t = np.tanh(_gelu_inner(z))
+        s = sigmoid(2.0 * _gelu_inner(z))
         clipped = np.clip(z, -100.0, 100.0)
         du_dz = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * clipped**2)
-        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * du_dz
+        return s + 2.0 * z * s * (1.0 - s) * du_dz
 
 
 class Swish(Activation):

@@ -4,11 +4,13 @@ The central difference estimates a derivative from two evaluations of the functi
 
     ∂f/∂x ≈ (f(x + ε) − f(x − ε)) / (2ε)
 
-and its error shrinks like ε². We compare the two with the relative error
+and its error shrinks like ε². We compare the two arrays with the relative error of the whole gradient,
 
-    |a − b| / max(|a|, |b|, tiny)
+    ‖a − b‖ / (‖a‖ + ‖b‖)        (‖·‖ the Euclidean norm; 0 when both are all zeros)
 
 which is below about 1e-7 in float64 when backprop is correct, and near 1 when it is wrong.
+Comparing whole arrays, rather than element by element, keeps a correct gradient that happens to
+cross zero somewhere (GELU and swish have a minimum; leaky ReLU's slope is tiny) from looking wrong.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from nncourse.errors import CourseError
 from nncourse.losses import get_loss
 
 TOLERANCE = 1e-7
-_TINY = 1e-12
 
 
 def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
@@ -44,14 +45,14 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
 
 
 def relative_error(a, b) -> float:
-    """The largest element-wise |a − b| / max(|a|, |b|), with a floor so that 0 vs 0 is 0."""
+    """‖a − b‖ / (‖a‖ + ‖b‖) for two gradients of one shape; 0 when both are all zeros."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise CourseError(f"Cannot compare gradients of shapes {a.shape} and {b.shape}.")
-    if a.size == 0:
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    if scale == 0.0:
         return 0.0
-    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-8)
-    return float(np.max(np.abs(a - b) / scale))
+    return float(np.linalg.norm(a - b) / scale)
 
 
 @dataclass

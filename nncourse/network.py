@@ -11,10 +11,12 @@ dW and db on the way.
 One shortcut is named, never hidden: when a softmax output meets categorical cross-entropy (or a
 sigmoid output meets binary cross-entropy), the two derivatives multiply out to the simple
 
-    dL/dZᴸ = (P − Y) / n,
+    dL/dZᴸ = (P − Y) / N,
 
-which is exact and stays finite where p is 0 or 1. `backward(..., shortcut=False)` uses the plain
-chain rule instead; the trace records which rule was used.
+with N the count the loss averages over: the n samples for categorical cross-entropy, all n·k
+outputs for binary cross-entropy. It is exact and stays finite where p is 0 or 1.
+`backward(..., shortcut=False)` uses the plain chain rule instead; the trace records which rule
+was used.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from nncourse.errors import CourseError
 from nncourse.layers import Dense, as_float_matrix
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, get_loss, one_hot_targets
 
-SHORTCUT_RULE = "softmax/sigmoid + cross-entropy shortcut: dL/dz = (p − y) / n"
+SHORTCUT_RULE = "softmax/sigmoid + cross-entropy shortcut: dL/dz = (p − y) / N"
 CHAIN_RULE = "chain rule: dL/dz = dL/da · da/dz"
 
 
@@ -149,6 +151,12 @@ class Sequential:
                 or (isinstance(last, Sigmoid) and isinstance(loss, BinaryCrossEntropy)
                     and not loss.from_logits))
 
+    def shortcut_count(self, loss) -> int:
+        """N of the shortcut (P − Y) / N: the samples for categorical cross-entropy, which sums over
+        classes, and every output for binary cross-entropy, which averages over all of them."""
+        output = self.layers[-1].a
+        return output.size if isinstance(loss, BinaryCrossEntropy) else output.shape[0]
+
     def backward(self, y, loss, *, shortcut: bool = True):
         """Gradients of the loss for the last forward pass; returns dL/dX and stores dW, db per layer."""
         loss = get_loss(loss)
@@ -159,7 +167,7 @@ class Sequential:
         self.trace.loss = loss.value(last.a, y)
         if shortcut and self.uses_shortcut(loss):
             self.trace.output_rule = SHORTCUT_RULE
-            n = last.a.shape[0]
+            n = self.shortcut_count(loss)
             last.da = None
             grad = last.backward_from_z((last.a - y) / n)
             return self._backward_through(self.layers[:-1], grad)
