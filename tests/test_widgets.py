@@ -15,7 +15,12 @@ from PIL import Image
 from nncourse.activations import get_activation, sigmoid, softmax
 from nncourse.errors import CourseError
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
-from nncourse.widgets import activation_explorer, loss_explorer, neuron_explorer
+from nncourse.network import mlp
+from nncourse.optim import SGD, Momentum
+from nncourse.widgets import (
+    activation_explorer, descent_explorer, loss_explorer, neuron_explorer, training_playground,
+)
+from nncourse.widgets.style import VERMILLION
 from nncourse.widgets.formatting import format_number
 
 
@@ -222,3 +227,153 @@ def test_multiclass_loss_explorer_matches_the_engine_losses():
     assert app.state["target"] == 0
     with pytest.raises(CourseError, match="binary' or 'multiclass"):
         loss_explorer("regression")
+
+
+# ---------------------------------------------------------------------------- gradient descent
+
+def sgd_by_hand(start, lr, k, gradient):
+    """k steps of nncourse.optim.SGD on a function given by its gradient."""
+    p = np.array(start, dtype=float)
+    optimizer, points = SGD(lr), [p.copy()]
+    for _ in range(k):
+        optimizer.step([p], [np.array(gradient(p))])
+        points.append(p.copy())
+    return np.array(points)
+
+
+def bowl_gradient(p):
+    """L = ½·(p₁² + 10·p₂²)  →  ∇L = (p₁, 10·p₂)."""
+    return (p[0], 10.0 * p[1])
+
+
+def test_descent_path_is_k_steps_of_sgd():
+    app = descent_explorer(function="bowl", lr=0.1, optimizer="sgd", start=(-2.5, 1.5))
+    assert len(app.points) == 1
+    app.step(5)
+    expected = sgd_by_hand((-2.5, 1.5), 0.1, 5, bowl_gradient)
+    assert np.allclose(app.points, expected)
+    x, y = app.path_line.get_data()
+    assert np.allclose(np.column_stack([x, y]), expected)
+    assert np.allclose(app.current_marker.get_data(), expected[-1:].T)
+    losses = 0.5 * (expected[:, 0] ** 2 + 10 * expected[:, 1] ** 2)
+    assert np.allclose(app.loss_line.get_data()[1], losses)
+    assert f"loss L = {format_number(losses[-1])}" in app.readout.value
+    assert app.state["steps"] == 5
+
+
+def test_descent_learning_rates_too_small_good_and_divergent():
+    app = descent_explorer(function="bowl", optimizer="sgd", start=(-2.5, 1.5))
+    app.set_state(lr=0.001, steps=100)
+    assert app.losses[-1] > 0.2 * app.losses[0]
+    assert "the loss is still 28.3% of where it started" in app.readout.value
+    assert "too small" in app.readout.value
+    app.set_state(lr=0.15)
+    assert app.losses[-1] < 1e-6 * app.losses[0] and not app.diverged
+    assert "diverged" not in app.readout.value
+    app.set_state(lr=0.25)  # beyond 2/10: every step overshoots further
+    assert app.diverged
+    assert "diverged: the loss grew past 14.375" in app.readout.value
+    assert app.losses[-1] > 1000 * app.losses[0]
+    assert np.allclose(app.points, sgd_by_hand((-2.5, 1.5), 0.25, len(app.points) - 1, bowl_gradient))
+    assert app.loss_line.get_color() == VERMILLION
+
+
+def test_descent_momentum_path_uses_the_engine_optimiser():
+    app = descent_explorer(function="rosenbrock", optimizer="momentum", lr=0.0005, start=(-1.5, 2.5))
+    app.run(20)
+    p = np.array([-1.5, 2.5])
+    optimizer = Momentum(0.0005)
+    for _ in range(20):
+        gradient = np.array([-2 * (1 - p[0]) - 400 * p[0] * (p[1] - p[0] ** 2), 200 * (p[1] - p[0] ** 2)])
+        optimizer.step([p], [gradient])
+    assert np.allclose(app.points[-1], p)
+
+
+def test_descent_controls_reset_and_landscape_change():
+    app = descent_explorer(function="bowl", lr=0.1, start=(-2.5, 1.5), steps=10)
+    first = app.png
+    app.set_state(start_p1=1.0, start_p2=-1.0)
+    assert np.allclose(app.points[0], [1.0, -1.0]) and len(app.points) == 11
+    assert app.png != first
+    app.reset()
+    assert app.state["steps"] == 0 and len(app.points) == 1
+    app.controls["function"].value = "regression"
+    assert app.map_axes.get_title() == "mean squared error of ŷ = w·x + b"
+    assert app.state["lr"] == 0.1 and (app.state["start_p1"], app.state["start_p2"]) == (-1.5, 4.0)
+    app.run(100)
+    assert app.losses[-1] < 0.5  # close to the noise floor of the data
+    with pytest.raises(CourseError, match="choose one of"):
+        descent_explorer(function="saddle")
+
+
+def test_descent_learning_rate_slider_is_logarithmic_and_rounded():
+    app = descent_explorer()
+    slider = app.controls["lr"]
+    assert isinstance(slider, widgets.FloatLogSlider) and slider.base == 10
+    slider.value = 0.012589254117941673  # 10^−1.9, as the slider sends it
+    assert app.state["lr"] == 0.01259
+    assert "η = 0.0126" in app.readout.value
+
+
+# ---------------------------------------------------------------------------- playground
+
+def test_playground_step_trains_and_reset_restores():
+    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
+                              optimizer="adam", epochs_per_step=2, seed=0)
+    fresh = mlp([2, 8, 8, 3], hidden="tanh", output="softmax", seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(app.net.parameters(), fresh.parameters()))
+    image_before, png_before = app.boundary_image.get_array().copy(), app.png
+    app.step()
+    assert app.history["epoch"] == [1, 2] and len(app.history["loss"]) == 2
+    assert not np.array_equal(app.net.layers[0].W, fresh.layers[0].W)
+    assert not np.array_equal(app.boundary_image.get_array(), image_before)
+    assert np.array_equal(app.boundary_image.get_array(), app.boundary_rgb())
+    assert app.png != png_before
+    epochs, losses = app.loss_line.get_data()
+    assert list(epochs) == [0, 1, 2] and list(losses)[1:] == app.history["loss"]
+    assert "epoch 2" in app.readout.value
+    app.run(40)
+    assert app.epoch == 42 and app.history["loss"][-1] < app.history["loss"][0]
+    app.reset()
+    assert app.epoch == 0 and app.history["loss"] == []
+    assert all(np.array_equal(a, b) for a, b in zip(app.net.parameters(), fresh.parameters()))
+
+
+def test_playground_is_deterministic_for_a_seed():
+    runs = []
+    for _ in range(2):
+        app = training_playground(dataset="moons", hidden=(4,), batch_size=8, seed=3)
+        app.run(5)
+        runs.append((app.net.get_weights(), app.history["val_loss"]))
+    assert all(np.array_equal(a, b) for a, b in zip(runs[0][0], runs[1][0]))
+    assert runs[0][1] == runs[1][1]
+
+
+def test_playground_network_diagram_follows_the_weights_and_the_architecture():
+    app = training_playground(hidden=(8, 8), seed=0)
+    weights = np.concatenate([layer.W.T.ravel() for layer in app.net.layers])
+    widths = np.asarray(app.edges.get_linewidths())
+    assert len(app.edges.get_segments()) == 2 * 8 + 8 * 8 + 8 * 3 == weights.size
+    assert widths[np.argmax(np.abs(weights))] == pytest.approx(4.0)
+    assert np.allclose(widths, 0.3 + 3.7 * np.abs(weights) / np.abs(weights).max())
+    app.controls["hidden"].value = "4"
+    assert [layer.n_neurons for layer in app.net.layers] == [4, 3]
+    assert len(app.edges.get_segments()) == 2 * 4 + 4 * 3
+    app.controls["hidden"].value = "4, banana"
+    assert "whole numbers separated by commas" in app.readout.value
+    assert [layer.n_neurons for layer in app.net.layers] == [4, 3]
+
+
+def test_playground_controls_rebuild_data_and_optimiser():
+    app = training_playground(dataset="spirals", seed=0)
+    app.set_state(dataset="circles", noise=0.1)
+    assert app.n_classes == 2 and app.net.layers[-1].n_neurons == 2
+    assert set(np.unique(app.y_train)) == {0, 1}
+    app.set_state(optimizer="momentum", lr=0.05, batch_size="full")
+    assert type(app.optimizer).__name__ == "Momentum" and app.optimizer.lr == pytest.approx(0.05)
+    assert app.batch_size is None
+    app.play.value = 1  # one tick of the play button trains one frame
+    assert app.epoch == app.state["epochs_per_step"]
+    assert app.state["dataset"] == "circles" and app.state["batch_size"] == "full"
+    app.run(200)
+    assert app.accuracy() > 0.9

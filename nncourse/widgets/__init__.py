@@ -11,10 +11,13 @@ Each returns an app object: the last line of a cell shows it; `app.state` reads 
 """
 
 from nncourse.widgets.activation import ActivationExplorer, activation_explorer
+from nncourse.widgets.descent import DescentExplorer, descent_explorer
 from nncourse.widgets.loss import BinaryLossExplorer, MulticlassLossExplorer, loss_explorer
 from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
+from nncourse.widgets.playground import TrainingPlayground, training_playground
 
 __all__ = [
-    "neuron_explorer", "activation_explorer", "loss_explorer",
+    "neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer", "training_playground",
     "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer", "MulticlassLossExplorer",
+    "DescentExplorer", "TrainingPlayground",
 ]
