@@ -1,0 +1,209 @@
+"""The checks a learner runs in a notebook: their verdicts, their messages, and that they never raise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nncourse.grading import Case, Exercise, GradientCheck, check, evaluate, hint, register, summary
+from nncourse.grading.compare import compare
+
+
+def weighted_sum(inputs, weights, bias):
+    return float(np.dot(inputs, weights) + bias)
+
+
+def neuron_output(inputs, weights, bias):
+    return max(0.0, weighted_sum(inputs, weights, bias))
+
+
+def neuron_batch(X, weights, bias):
+    return np.maximum(0.0, np.asarray(X) @ weights + bias)
+
+
+def printed(capsys, *args, **kwargs) -> str:
+    check(*args, **kwargs)
+    return capsys.readouterr().out
+
+
+def test_correct_answer_says_all_tests_passed(capsys):
+    out = printed(capsys, "01.weighted_sum", weighted_sum)
+    assert out.startswith("01.weighted_sum (The weighted sum): all ") and "tests passed" in out
+
+
+def test_failure_names_case_input_expected_got_and_hint(capsys):
+    out = printed(capsys, "01.weighted_sum", lambda inputs, weights, bias: float(np.dot(inputs, weights)))
+    assert 'First failure, case "three inputs"' in out
+    assert "input:    inputs=[0.5, 0.2, 0.9], weights=[0.2, 0.4, 0.5], bias=0.1" in out
+    assert "expected: 0.73" in out
+    assert "got:      0.63 (a float)" in out
+    assert 'More help: hint("01.weighted_sum")' in out
+
+
+def test_case_hint_is_shown(capsys):
+    out = printed(capsys, "01.neuron_output", weighted_sum)  # forgot ReLU
+    assert "ReLU turns every negative weighted sum into 0." in out
+
+
+def test_wrong_shape_reports_both_shapes_and_dtype(capsys):
+    out = printed(capsys, "01.neuron_batch", lambda X, w, b: neuron_batch(X, w, b)[:, None])
+    assert "expected shape (2,), got shape (2, 1)" in out
+    assert "a float64 array of shape (2, 1)" in out
+
+
+def test_a_single_number_is_not_an_array_of_one(capsys):
+    out = printed(capsys, "01.neuron_output", lambda x, w, b: np.array([neuron_output(x, w, b)]))
+    assert "expected a single number, got a float64 array of shape (1,)" in out
+
+
+def test_wrong_type_is_named(capsys):
+    out = printed(capsys, "01.weighted_sum", lambda x, w, b: "0.73")
+    assert "expected a number, got a str" in out
+
+
+def test_not_written_yet(capsys):
+    out = printed(capsys, "01.weighted_sum", lambda x, w, b: None)
+    assert "not written yet: weighted_sum returned None" in out
+
+
+@pytest.mark.parametrize("function, words", [
+    (lambda x, w, b: 1 / 0, "raised ZeroDivisionError: division by zero"),
+    (lambda x, w, b: x.no_such_thing, "raised AttributeError"),
+    (lambda x: 0.0, "raised TypeError"),
+])
+def test_an_exception_in_the_answer_is_reported_not_raised(capsys, function, words):
+    assert words in printed(capsys, "01.weighted_sum", function)
+
+
+def test_missing_name_is_reported_from_the_notebook_globals(capsys):
+    namespace = {"check": check, "weightedsum": weighted_sum}
+    exec('check("01.weighted_sum")', namespace)  # as in a notebook cell
+    out = capsys.readouterr().out
+    assert "weighted_sum is not defined" in out
+    assert "Did you rename it? weightedsum is defined" in out
+
+
+def test_check_finds_the_function_in_the_callers_globals(capsys):
+    namespace = {"check": check, "np": np}
+    exec("def weighted_sum(inputs, weights, bias):\n"
+         "    return float(np.dot(inputs, weights) + bias)\n"
+         'check("01.weighted_sum")', namespace)
+    assert "tests passed" in capsys.readouterr().out
+
+
+def test_not_a_function(capsys):
+    out = printed(capsys, "01.weighted_sum", namespace={"weighted_sum": 0.73})
+    assert "weighted_sum should be a function (a `def`), but it is a float" in out
+
+
+def test_unknown_exercise_is_reported_with_the_known_ones(capsys):
+    out = printed(capsys, "01.no_such_exercise")
+    assert "could not run" in out and "01.weighted_sum" in out
+
+
+def test_value_exercise(capsys):
+    assert "the test passed" in printed(capsys, "01.zero_input_output", 0.6)
+    assert "expected 0.6, got 0" in printed(capsys, "01.zero_input_output", 0.0)
+    assert "zero_input_output is still None" in printed(capsys, "01.zero_input_output", None)
+
+
+def test_hints_are_progressive(capsys):
+    from nncourse.grading import inline
+
+    inline._hints_shown.pop("01.neuron_batch", None)
+    for _ in range(4):
+        hint("01.neuron_batch")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "01.neuron_batch, hint 1 of 3", "01.neuron_batch, hint 2 of 3",
+        "01.neuron_batch, hint 3 of 3", "01.neuron_batch, hint 3 of 3"]
+    assert "Call hint again" in lines[0] and "Call hint again" not in lines[2]
+
+
+def test_summary_reports_every_exercise_of_the_topic(capsys):
+    summary("01", namespace={"weighted_sum": weighted_sum, "neuron_output": weighted_sum})
+    out = capsys.readouterr().out
+    assert out.startswith("Topic 01: 1 of 4 exercises passed (1 of 5 points).")
+    assert "passed       01.weighted_sum" in out
+    assert "FAILED       01.neuron_output" in out
+    assert "missing      01.neuron_batch" in out
+
+
+def test_a_function_that_changes_its_inputs_does_not_change_the_next_case(capsys):
+    def destructive(inputs, weights, bias):
+        result = float(np.dot(inputs, weights) + bias)
+        if isinstance(inputs, np.ndarray):
+            inputs[:] = 0
+        return result
+
+    assert "tests passed" in printed(capsys, "01.weighted_sum", destructive)
+
+
+# An exercise with a tuple result, and one with a gradient check, registered for these tests only.
+
+def _square_and_double(x):
+    return x ** 2, 2 * x
+
+
+register(Exercise(
+    id="99.square_and_double", title="Two results", names=("both",), arg_names=("x",),
+    reference=_square_and_double, cases=(Case("a vector", (np.array([1.0, -2.0, 3.0]),)),),
+))
+
+register(Exercise(
+    id="99.square_backward", title="A gradient", names=("square", "square_grad"),
+    arg_names=("x",), reference=lambda x: x ** 2,
+    cases=(Case("a vector", (np.array([0.5, -1.5, 2.0]),)),),
+    call=lambda f, x: f["square"](x),
+    gradient=GradientCheck(scalar=lambda f, x: float(np.sum(f["square"](x))),
+                           gradient=lambda f, x: f["square_grad"](x)),
+))
+
+
+def test_tuple_results_are_compared_item_by_item(capsys):
+    assert "passed" in printed(capsys, "99.square_and_double", _square_and_double)
+    out = printed(capsys, "99.square_and_double", lambda x: (x ** 2, x[:2]))
+    assert "item 1: expected shape (3,), got shape (2,)" in out
+    out = printed(capsys, "99.square_and_double", lambda x: x ** 2)
+    assert "expected a tuple of 2 items, got a float64 array of shape (3,)" in out
+
+
+def test_gradient_check_compares_backward_with_numerical_slope(capsys):
+    assert "passed" in printed(capsys, "99.square_backward", lambda x: x ** 2, lambda x: 2 * x)
+    out = printed(capsys, "99.square_backward", lambda x: x ** 2, lambda x: x)
+    assert "the gradient disagrees with the numerical slope" in out
+
+
+def test_evaluate_returns_the_verdict_as_an_object():
+    result = evaluate("01.weighted_sum", weighted_sum)
+    assert result.passed and result.n_passed == result.n_cases >= 9
+
+
+@pytest.mark.parametrize("expected, got, words", [
+    (1.0, float("nan"), "NaN"),
+    (np.zeros(3), np.zeros(4), "expected shape (3,), got shape (4,)"),
+    (np.arange(4.0), np.array([0.0, 1.0, 2.5, 3.0]), "1 of 4 values differ; at index 2: expected 2, got 2.5"),
+    ({"o6": 0.474}, {"o5": 0.525}, "the key 'o6' is missing"),
+    ({"o6": 0.4739}, {"o6": 0.414}, "at key 'o6': expected 0.4739, got 0.414"),
+    (1.0, None, "got None"),
+])
+def test_compare_says_what_differs(expected, got, words):
+    assert words in compare(expected, got)
+
+
+def test_compare_accepts_equal_numbers_of_any_numeric_type():
+    assert compare(2.0, 2) is None
+    assert compare(np.array([1.0, 0.0]), np.array([1, 0])) is None
+    assert compare(0.73, np.float64(0.73)) is None
+    assert compare(0.73, np.array(0.73)) is None
+
+
+def test_importing_the_checks_loads_nothing_of_jupyter():
+    code = ("import sys, nncourse.grading; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'nbformat', 'nbclient', 'jupyter_client', 'IPython', 'matplotlib', 'tqdm'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
