@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nncourse.errors import CourseError
+from nncourse.plots.style import new_figure
 from nncourse.value import Value
 
 # Sizes in data units: columns are COLUMN_WIDTH apart, rows ROW_HEIGHT apart.
@@ -47,9 +47,11 @@ OP_TEXT_GID = "operation-node"
 
 
 def format_number(x: float) -> str:
-    """A number as shown in a box: four significant digits, no trailing noise."""
+    """A number as shown in a box: four significant digits and a true minus sign (−0.1312)."""
     text = f"{x:.4g}"
-    return "0" if text == "-0" else text
+    if text == "-0":
+        return "0"
+    return "\u2212" + text[1:] if text.startswith("-") else text
 
 
 def node_text(value: Value, show_grad: bool = True) -> str:
@@ -109,6 +111,9 @@ def layout(output: Value) -> dict[int, tuple[float, float]]:
 def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None = None):
     """Draw the computational graph that produced `value` and return the matplotlib Figure.
 
+    The Figure is made outside pyplot (as every figure of the course): the last line of a
+    notebook cell, ``draw_graph(loss)`` or ``loss.draw()``, shows it once.
+
     Each value is a box showing its label, ``data`` and (if `show_grad`) ``grad``; inputs and
     parameters have a blue fill and a thick border, the drawn output an orange fill. Each
     operation (+, −, ×, ÷, ^n, exp, log, tanh, σ, ReLU) is a circle with arrows from its
@@ -128,10 +133,9 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
     width = max(xs) - min(xs) + 1.0
     height = max(ys) - min(ys) + 1.2
 
-    if ax is None:
-        fig, ax = plt.subplots(
-            figsize=(max(4.0, width * INCHES_PER_UNIT), max(2.5, height * INCHES_PER_UNIT)),
-            layout="constrained",
+    if ax is None:  # a Figure outside pyplot: shown once, as the value of a notebook cell
+        fig, ax = new_figure(
+            (max(4.0, width * INCHES_PER_UNIT), max(2.5, height * INCHES_PER_UNIT))
         )
     else:
         fig = ax.figure

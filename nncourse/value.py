@@ -36,7 +36,7 @@ from nncourse.errors import CourseError
 
 
 class Value:
-    """One scalar in a computational graph, with the gradient of the final output with respect to it.
+    """One scalar in a computational graph, and the gradient of the final output with respect to it.
 
     Attributes
     ----------
@@ -149,7 +149,8 @@ class Value:
             out = a**n
             local = n * a ** (n - 1.0) if n != 0.0 else 0.0
         except OverflowError:
-            raise CourseError(f"{_describe(self)} to the power {n:g} is too large for a float.") from None
+            message = f"{_describe(self)} to the power {n:g} is too large for a float."
+            raise CourseError(message) from None
         return self._result(out, f"^{n:g}", (self,), (local,))
 
     def __neg__(self) -> Value:

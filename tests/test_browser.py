@@ -121,6 +121,11 @@ def jupyterlab(tmp_path):
         env[variable] = str(tmp_path / name)
         (tmp_path / name).mkdir()
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    # Server extensions the test does not use (language servers, terminals) stay off.
+    (tmp_path / "config" / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {"jupyter_lsp": False,
+                                               "jupyter_server_terminals": False}}}
+    ))
     lab_settings(tmp_path / "settings")
 
     port, token = free_port(), token_hex(16)
@@ -137,6 +142,7 @@ def jupyterlab(tmp_path):
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.expose_app_in_browser=True",
+        "--LabApp.extension_manager=readonly",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")

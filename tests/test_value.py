@@ -2,18 +2,17 @@
 
 import math
 
-import matplotlib
+import matplotlib.pyplot
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from nncourse import examples  # noqa: E402
-from nncourse.errors import CourseError  # noqa: E402
-from nncourse.graph_drawing import OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number  # noqa: E402
-from nncourse.value import Value, scalar_network_321  # noqa: E402
+from nncourse import examples
+from nncourse.errors import CourseError
+from nncourse.graph_drawing import (
+    BOX_HEIGHT, BOX_WIDTH, OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number,
+)
+from nncourse.value import Value, scalar_network_321
 
 # Each case: a function of two Values a, b, and a point (a, b) where it is differentiable.
 OPERATIONS = {
@@ -221,43 +220,42 @@ def test_network_321_gradients_equal_the_engines():
 def test_drawing_shows_every_value_with_its_numbers():
     loss, params = scalar_network_321()
     loss.backward()
+    figures_before = matplotlib.pyplot.get_fignums()
     fig = draw_graph(loss)
-    try:
-        ax = fig.axes[0]
-        value_texts = [t.get_text() for t in ax.texts if t.get_gid() == VALUE_TEXT_GID]
-        op_texts = [t.get_text() for t in ax.texts if t.get_gid() == OP_TEXT_GID]
-        order = loss.graph()
-        assert len(order) == 38
-        assert len(value_texts) == len(order)
-        assert len(op_texts) == sum(1 for node in order if node.parents)
-        assert sorted(op_texts).count("σ") == 3
-        theta6 = params["θ6"]
-        assert "θ6\ndata 0.1\ngrad -0.1312" in value_texts
-        assert f"L\ndata {format_number(loss.data)}\ngrad 1" in value_texts
-        assert "o6\ndata 0.4739\ngrad -0.5261" in value_texts
-        assert theta6.grad == pytest.approx(-0.1312, abs=5e-5)
-        assert "Computational graph of L" in ax.get_title()
-        # No two boxes overlap: positions are distinct.
-        positions = {tuple(np.round(t.get_position(), 6)) for t in ax.texts
-                     if t.get_gid() == VALUE_TEXT_GID}
-        assert len(positions) == len(order)
-    finally:
-        plt.close(fig)
+    assert isinstance(fig, Figure)
+    assert matplotlib.pyplot.get_fignums() == figures_before  # not in pyplot: shown once
+    ax = fig.axes[0]
+    value_texts = [t.get_text() for t in ax.texts if t.get_gid() == VALUE_TEXT_GID]
+    op_texts = [t.get_text() for t in ax.texts if t.get_gid() == OP_TEXT_GID]
+    order = loss.graph()
+    assert len(order) == 38
+    assert len(value_texts) == len(order)
+    assert len(op_texts) == sum(1 for node in order if node.parents)
+    assert sorted(op_texts).count("σ") == 3
+    theta6 = params["θ6"]
+    assert "θ6\ndata 0.1\ngrad \u22120.1312" in value_texts
+    assert f"L\ndata {format_number(loss.data)}\ngrad 1" in value_texts
+    assert "o6\ndata 0.4739\ngrad \u22120.5261" in value_texts
+    assert theta6.grad == pytest.approx(-0.1312, abs=5e-5)
+    assert "Computational graph of L" in ax.get_title()
+    # No two boxes overlap.
+    centres = [t.get_position() for t in ax.texts if t.get_gid() == VALUE_TEXT_GID]
+    for i, (x1, y1) in enumerate(centres):
+        for x2, y2 in centres[i + 1:]:
+            assert abs(x1 - x2) >= BOX_WIDTH or abs(y1 - y2) >= BOX_HEIGHT
 
 
 def test_drawing_without_gradients_into_a_given_axes():
     x = Value(2.0, "x")
     y = (x * x + 3 * x).tanh()
-    fig, ax = plt.subplots()
-    try:
-        assert draw_graph(y, ax=ax, show_grad=False) is fig
-        texts = [t.get_text() for t in ax.texts if t.get_gid() == VALUE_TEXT_GID]
-        assert len(texts) == len(y.graph()) == 6
-        assert not any("grad" in t for t in texts)
-        assert "x\ndata 2" in texts
-        assert "data 10" in texts
-    finally:
-        plt.close(fig)
+    fig = Figure()
+    ax = fig.subplots()
+    assert draw_graph(y, ax=ax, show_grad=False) is fig
+    texts = [t.get_text() for t in ax.texts if t.get_gid() == VALUE_TEXT_GID]
+    assert len(texts) == len(y.graph()) == 6
+    assert not any("grad" in t for t in texts)
+    assert "x\ndata 2" in texts
+    assert "data 10" in texts
 
 
 def test_drawing_refuses_what_is_not_a_value():
