@@ -410,3 +410,14 @@ def test_layer_histograms_count_dead_relus_and_saturation():
     assert sum(p.get_height() for p in fig.axes[1].patches) == net.layers[1].dW.size
     with pytest.raises(CourseError, match="targets"):
         plot_layer_histograms(net, X, kind="gradients")
+
+
+def test_figures_show_themselves_as_png_without_pyplot():
+    import matplotlib.pyplot as plt
+
+    open_before = plt.get_fignums()
+    fig = plot_network(examples.network_321())
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert repr(fig).startswith("<Figure size ")
+    assert plt.get_fignums() == open_before, "figures are not kept in pyplot's list"

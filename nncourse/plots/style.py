@@ -8,18 +8,19 @@
 - Fonts are large enough to read when projected, and figures have an opaque white background, so
   that they stay legible on JupyterLab's dark theme.
 
-Figures are made with `matplotlib.figure.Figure`, not with pyplot: a figure is shown once, when it
-is the last value of a notebook cell (or passed to `display`), and nothing piles up in pyplot's
-list of open figures when a widget redraws hundreds of times.
+Figures are made without pyplot (`CourseFigure`, a matplotlib Figure that knows how to show itself
+as a PNG picture): a figure is shown once, when it is the last value of a notebook cell or passed
+to `display`, and nothing piles up in pyplot's list of open figures when a widget redraws hundreds
+of times.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import io
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: F401  (imported so a Jupyter kernel registers figure display)
 from matplotlib.figure import Figure
 
 from nncourse.errors import CourseError
@@ -55,6 +56,21 @@ COURSE_RC = {
 }
 
 
+PNG_DPI = 100
+
+
+class CourseFigure(Figure):
+    """A matplotlib Figure that a notebook shows as a PNG picture, without going through pyplot."""
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", facecolor=FIGURE_FACECOLOR)
+        return buffer.getvalue()
+
+    def __repr__(self):
+        return super().__repr__().replace(type(self).__name__, "Figure", 1)  # <Figure size … with n Axes>
+
+
 def series_style(i: int) -> dict:
     """Colour, line style and marker of the i-th series: three cues, not one."""
     return {"color": PALETTE[i % len(PALETTE)], "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
@@ -84,7 +100,7 @@ def styled(function):
 
 def new_figure(figsize=(7.0, 5.0), *, nrows: int = 1, ncols: int = 1, projection=None, **kwargs):
     """A Figure outside pyplot with `nrows × ncols` axes; returns (figure, axes)."""
-    fig = Figure(figsize=figsize, layout="constrained", facecolor=FIGURE_FACECOLOR)
+    fig = CourseFigure(figsize=figsize, layout="constrained", facecolor=FIGURE_FACECOLOR)
     subplot_kw = {"projection": projection} if projection else None
     axes = fig.subplots(nrows, ncols, subplot_kw=subplot_kw, squeeze=True, **kwargs)
     return fig, axes
