@@ -102,6 +102,7 @@ class App:
         self._dynamic: list = []
         self._background = None
         self.png = b""
+        self.renders = 0  # how many pictures have been rendered (for tests and benchmarks)
         self.hidden = self._hidden_names(hide, show)
 
         self.figure = Figure(figsize=figsize, dpi=dpi)
@@ -154,6 +155,7 @@ class App:
                 (artist.axes or self.figure).draw_artist(artist)
         self.png = encode_png(canvas)
         self.image.value = self.png
+        self.renders += 1
         return self.png
 
     def redraw(self) -> bytes:

@@ -30,6 +30,7 @@ from nncourse.widgets.style import BLUE, VERMILLION
 
 MAX_STEPS = 100
 GRID = 121
+CONTOUR_LEVELS = 12  # few bands: clearer, and the picture compresses faster
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> TwoParameterFunction:
@@ -272,7 +273,7 @@ class DescentExplorer(App):
             contour.remove()
         P1, P2 = np.meshgrid(np.linspace(*landscape.p1_range, GRID), np.linspace(*landscape.p2_range, GRID))
         L = landscape.function(P1, P2)
-        levels = contour_levels(L, 20)
+        levels = contour_levels(L, CONTOUR_LEVELS)
         self._contours = [ax.contourf(P1, P2, L, levels=levels, cmap="viridis", extend="max"),
                           ax.contour(P1, P2, L, levels=levels, colors="white", linewidths=0.5, alpha=0.6)]
         ax.set_xlim(*landscape.p1_range)
