@@ -79,6 +79,8 @@ def builders() -> dict[str, str]:
     subs["os_exit"] = text(with_answer("neuron_batch", "import os\nos._exit(3)\n"))
     subs["exit_in_function"] = text(with_answer(
         "weighted_sum", "def weighted_sum(inputs, weights, bias):\n    import os\n    os._exit(0)\n"))
+    subs["kills_grading_process"] = text(with_answer(
+        "neuron_batch", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"))
     missing = solution()
     missing["cells"] = [c for c in missing["cells"] if c.get("id") != ANSWER_IDS["weighted_sum"]]
     subs["missing_function"] = text(missing)

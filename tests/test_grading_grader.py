@@ -10,7 +10,6 @@ import csv
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -150,6 +149,10 @@ def test_sys_exit_in_cell(graded):
 
 def test_os_exit_in_cell_costs_only_its_exercise(graded):
     assert_only_failures(graded, "os_exit", {"01.neuron_batch"}, "ended before giving a result")
+
+
+def test_killing_the_process_that_started_it_costs_only_its_exercise(graded):
+    assert_only_failures(graded, "kills_grading_process", {"01.neuron_batch"}, "01.neuron_batch")
 
 
 def test_os_exit_inside_function(graded):
@@ -297,3 +300,16 @@ def test_grader_runs_no_learner_code_in_its_own_process(tmp_path):
     batch = grade([folder], GradingOptions(solutions=subs.SOLUTION.parent, progress=False))
     assert batch.submissions[0].score == FULL
     assert not marker.exists()
+
+
+def test_exit_status_1_when_the_grader_itself_fails(tmp_path, monkeypatch, capsys):
+    from nncourse.cli import main
+    from nncourse.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "SERVER_BOOTSTRAP", "import sys; sys.exit(1)")
+    (tmp_path / "alice.ipynb").write_text(subs.text(subs.solution()))
+    status = main(["grade", str(tmp_path / "alice.ipynb"), "-o", str(tmp_path / "out"),
+                   "--no-progress", "--solutions", str(subs.SOLUTION.parent)])
+    assert status == 1
+    assert "not graded properly" in capsys.readouterr().err
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["fully_graded"] is False

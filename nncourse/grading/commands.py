@@ -145,6 +145,9 @@ def run_grade(args) -> int:
     except CourseError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # the grader's own fault (a reference or hidden check failed)
+        print(f"nncourse grade: could not grade: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
     write_reports(batch, args.output)
     n = len(batch.submissions)
     print(f"graded {n} notebook{'s' if n != 1 else ''} in {batch.seconds:.1f} s; "

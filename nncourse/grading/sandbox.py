@@ -225,8 +225,12 @@ def _run_in(work: Path, job: ChildJob) -> ChildRun:
             timed_out = True
             _kill_group(pid)
             returncode = server.wait(SERVER_START_TIMEOUT)
-    except ServerLost:
+    except ServerLost:  # the child (or something) ended the server: watch the child directly
         server.close()
+        deadline = started + job.timeout + STARTUP_ALLOWANCE
+        while _still_running(pid, work) and time.perf_counter() < deadline:
+            time.sleep(0.01)
+        timed_out = _still_running(pid, work)
     _kill_group(pid)  # anything the child left running
     seconds = time.perf_counter() - started
     steps = _read_steps(work / "progress.txt")
@@ -247,6 +251,21 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _still_running(pid: int, work: Path) -> bool:
+    """Whether a child that is no longer ours to wait for is still at work."""
+    if _read_steps(work / "progress.txt")[-1:] == ["done"]:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def _read_steps(path: Path) -> list[str]:
@@ -270,6 +289,8 @@ def _failure_reason(returncode: int | None, timed_out: bool, job: ChildJob, work
     tail = _stderr_tail(work / "stderr.txt")
     if "MemoryError" in tail:
         return f"it ran out of memory (the limit is {job.memory_bytes // (1 << 20)} MB)"
+    if returncode is None:
+        return "the process ended before giving a result"
     return f"the process ended before giving a result (exit code {returncode}: sys.exit or os._exit?)"
 
 

@@ -1,0 +1,90 @@
+"""How fast does `nncourse grade` grade a class? Per-notebook time and throughput at 1 and 2 jobs.
+
+Builds a batch in a temporary folder from solutions/01_neuron.ipynb: copies of the solution, of
+the untouched exercise notebook, and of broken variants (a wrong answer, an exception, a syntax
+error), then grades it with --jobs 1 and --jobs 2 and prints the figures.
+
+    python benchmarks/grading.py [--copies 10]
+
+Target: at most 1 s per notebook per core, and more throughput with more jobs.
+(For comparison, nbgrader's autograde took 5.4 s for one 3-exercise notebook, otter-grader 7.5 s.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from nncourse.grading.grader import GradingOptions, grade
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+SOLUTION = SOLUTIONS / "01_neuron.ipynb"
+EXERCISE = ROOT / "exercises" / "01_neuron.ipynb"
+
+BROKEN_WEIGHTED_SUM = {
+    "wrong": "def weighted_sum(inputs, weights, bias):\n    return float(np.dot(inputs, weights))\n",
+    "exception": "def weighted_sum(inputs, weights, bias):\n    return inputs[99]\n",
+    "syntax": "def weighted_sum(inputs, weights, bias)\n    return 0\n",
+}
+
+
+def variants() -> dict[str, str]:
+    solution = json.loads(SOLUTION.read_text())
+    made = {"solution": json.dumps(solution), "untouched": EXERCISE.read_text()}
+    for name, code in BROKEN_WEIGHTED_SUM.items():
+        broken = copy.deepcopy(solution)
+        for cell in broken["cells"]:
+            if cell.get("id") == "weighted-sum-answer":
+                cell["source"] = code
+        made[name] = json.dumps(broken)
+    return made
+
+
+def make_batch(folder: Path, copies: int) -> int:
+    count = 0
+    for index in range(copies):
+        for name, text in variants().items():
+            (folder / f"learner{index:03d}-{name}.ipynb").write_text(text)
+            count += 1
+    return count
+
+
+def measure(folder: Path, jobs: int) -> tuple[float, int, bool]:
+    started = time.perf_counter()
+    batch = grade([folder], GradingOptions(solutions=SOLUTIONS, jobs=jobs, progress=False))
+    seconds = time.perf_counter() - started
+    return seconds, len(batch.submissions), batch.fully_graded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10,
+                        help="copies of each of the 5 variants (default 10: 50 notebooks)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        n = make_batch(folder, args.copies)
+        n_exercises = 4
+        print(f"grading {n} notebooks of topic 01 ({n_exercises} exercises each) "
+              f"on a machine with {os.cpu_count()} CPUs")
+        figures = {}
+        for jobs in (1, 2):
+            seconds, graded, complete = measure(folder, jobs)
+            figures[jobs] = seconds
+            print(f"--jobs {jobs}: {seconds:6.2f} s in all, {seconds / graded:.3f} s per notebook, "
+                  f"{graded / seconds:5.1f} notebooks/s, {seconds / (graded * n_exercises):.3f} s "
+                  f"per exercise{'' if complete else '  (NOT all graded)'}")
+        print(f"speed-up from 1 to 2 jobs: {figures[1] / figures[2]:.2f}x")
+        per_core = figures[1] / n
+        verdict = "meets" if per_core <= 1.0 else "misses"
+        print(f"{per_core:.3f} s per notebook per core: {verdict} the target of 1 s")
+
+
+if __name__ == "__main__":
+    main()
