@@ -294,7 +294,7 @@ def network_losses(net, X, targets, loss, theta0, d1, d2, alpha, beta):
 
 
 def network_surface(net: Sequential, X, y, loss, *, params=None, directions=None, p1_range=None,
-                    p2_range=None, resolution: int = 51, seed=0) -> LossSurface:
+                    p2_range=None, resolution: int = 101, seed=0) -> LossSurface:
     """The loss of `net` on (X, y) over two parameters or two directions, all grid points at once.
 
     params: two weights, e.g. ("dense1.W[0, 0]", "dense2.b[0]"); the axes show their values.
@@ -319,7 +319,7 @@ def network_surface(net: Sequential, X, y, loss, *, params=None, directions=None
         p1_range = p1_range or (v1 - 2.0, v1 + 2.0)
         p2_range = p2_range or (v2 - 2.0, v2 + 2.0)
         offsets = center
-        title = f"Loss of {net.name} over {label1} and {label2} (other weights fixed)"
+        title = f"Loss of {net.name} over {label1} and {label2}\n(all other weights fixed)"
     else:
         if directions is None:
             directions = random_directions(net, seed)
@@ -329,7 +329,7 @@ def network_surface(net: Sequential, X, y, loss, *, params=None, directions=None
         label1, label2 = "step α along direction d₁", "step β along direction d₂"
         center, offsets = (0.0, 0.0), (0.0, 0.0)
         p1_range, p2_range = p1_range or (-1.0, 1.0), p2_range or (-1.0, 1.0)
-        title = f"Loss of {net.name} around its weights: θ₀ + α·d₁ + β·d₂"
+        title = f"Loss of {net.name} around its weights\nθ₀ + α·d₁ + β·d₂"
 
     def evaluate(q1, q2):
         q1, q2 = np.broadcast_arrays(np.asarray(q1, dtype=float), np.asarray(q2, dtype=float))
@@ -343,20 +343,24 @@ def network_surface(net: Sequential, X, y, loss, *, params=None, directions=None
 
 
 def loss_surface(target, X=None, y=None, loss=None, *, params=None, directions=None, p1_range=None,
-                 p2_range=None, resolution: int = 201, seed=0) -> LossSurface:
+                 p2_range=None, resolution: int | None = None, seed=0) -> LossSurface:
     """A LossSurface of a network (give X, y, loss and params or directions) or of a function of two
-    parameters (a TwoParameterFunction or any f(p1, p2) that works on arrays)."""
+    parameters (a TwoParameterFunction or any f(p1, p2) that works on arrays).
+
+    resolution: grid points per side; by default 201 for a function and 101 for a network (whose
+    cost grows with the number of samples: 101² networks × n samples are evaluated).
+    """
     if isinstance(target, Sequential):
         if X is None or y is None or loss is None:
             raise CourseError("The loss landscape of a network needs its data X, targets y and a loss.")
         return network_surface(target, X, y, loss, params=params, directions=directions, p1_range=p1_range,
-                               p2_range=p2_range, resolution=resolution, seed=seed)
+                               p2_range=p2_range, resolution=resolution or 101, seed=seed)
     if not callable(target):
         raise CourseError("loss_surface needs a network or a function of two parameters.")
     if X is not None or y is not None or loss is not None:
         raise CourseError("A function of two parameters takes no data: give its window as "
                           "p1_range=(low, high), p2_range=(low, high).")
-    return function_surface(target, p1_range or (-2.0, 2.0), p2_range or (-2.0, 2.0), resolution)
+    return function_surface(target, p1_range or (-2.0, 2.0), p2_range or (-2.0, 2.0), resolution or 201)
 
 
 # ---------------------------------------------------------------- paths

@@ -64,7 +64,8 @@ class CourseFigure(Figure):
 
     def _repr_png_(self):
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", facecolor=FIGURE_FACECOLOR)
+        self.savefig(buffer, format="png", dpi=PNG_DPI, facecolor=FIGURE_FACECOLOR)  # one render: the
+        # layout is already "constrained", so bbox_inches="tight" (a second render) is not needed
         return buffer.getvalue()
 
     def __repr__(self):
