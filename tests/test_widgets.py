@@ -141,6 +141,7 @@ def test_app_displays_as_a_widget():
     app = neuron_explorer()
     bundle = app._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith("NeuronExplorer(x1=1.0, x2=1.0, w1=0.5")
     assert app.image in app.displayed_widgets() and isinstance(app.image, widgets.Image)
 
 
@@ -332,8 +333,9 @@ def test_playground_step_trains_and_reset_restores():
     epochs, losses = app.loss_line.get_data()
     assert list(epochs) == [0, 1, 2] and list(losses)[1:] == app.history["loss"]
     assert "epoch 2" in app.readout.value
-    app.run(40)
-    assert app.epoch == 42 and app.history["loss"][-1] < app.history["loss"][0]
+    app.run(140)
+    assert app.epoch == 142 and app.history["loss"][-1] < app.history["loss"][0]
+    assert app.loss_axes.get_xlim() == (0, 200)  # the epoch axis doubled once
     app.reset()
     assert app.epoch == 0 and app.history["loss"] == []
     assert all(np.array_equal(a, b) for a, b in zip(app.net.parameters(), fresh.parameters()))

@@ -252,7 +252,11 @@ class App:
         return found
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """Shown as the live widget in a notebook; as "NeuronExplorer(w1=0.5, …)" in plain text."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict) and "text/plain" in bundle:
+            bundle["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self):
         values = ", ".join(f"{k}={v!r}" for k, v in self.state.items())

@@ -28,7 +28,7 @@ from nncourse.widgets.base import (
     CONTROL_LAYOUT, CONTROL_STYLE, App, button, dropdown, float_slider, log_slider,
 )
 from nncourse.widgets.formatting import format_number
-from nncourse.widgets.style import BLUE, GREEN, GREY, MARKERS, NEGATIVE, ORANGE, POSITIVE, VERMILLION
+from nncourse.widgets.style import BLUE, MARKERS, NEGATIVE, ORANGE, POSITIVE, VERMILLION
 
 DATASETS = ("spirals", "moons", "circles", "xor", "blobs")
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "identity")
@@ -323,8 +323,11 @@ class TrainingPlayground(App):
     def update_artists(self):
         self.boundary_image.set_data(self.boundary_rgb())
         epochs, losses, val_losses = (self.history[k] for k in ("epoch", "loss", "val_loss"))
-        if epochs and epochs[-1] > self.loss_axes.get_xlim()[1]:
-            self.loss_axes.set_xlim(0, 2 * self.loss_axes.get_xlim()[1] * (1 + epochs[-1] // (2 * self.loss_axes.get_xlim()[1])))
+        shown = self.loss_axes.get_xlim()[1]
+        if epochs and epochs[-1] > shown:
+            while shown < epochs[-1]:
+                shown *= 2  # the epoch axis doubles when the run outgrows it (a rare full redraw)
+            self.loss_axes.set_xlim(0, shown)
             self.invalidate_background()
         self.loss_line.set_data([0] + epochs, [self.initial_loss] + losses)
         self.val_line.set_data(epochs, val_losses)
@@ -337,7 +340,7 @@ class TrainingPlayground(App):
 
     def readout_html(self) -> str:
         h = self.history
-        sizes = " → ".join([f"2"] + [f"{n} {self.controls['activation'].value}" for n in self.hidden_sizes]
+        sizes = " → ".join(["2"] + [f"{n} {self.controls['activation'].value}" for n in self.hidden_sizes]
                            + [f"{self.n_classes} softmax"])
         lines = [f"<b>epoch {self.epoch}</b> &nbsp; network {sizes}"]
         if h["epoch"]:
