@@ -74,7 +74,7 @@ def builders() -> dict[str, str]:
     subs["endless_loop_in_cell"] = text(with_answer(
         "weighted_sum", WEIGHTED_SUM_OK + "while True:\n    pass\n"))
     subs["memory_bomb"] = text(with_answer(
-        "neuron_batch", "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))\n"))
+        "neuron_batch", "hog = []\nwhile True:\n    hog.append(np.empty(50_000_000))\n"))
     subs["sys_exit"] = text(with_answer("weighted_sum", "import sys\nsys.exit(0)\n" + WEIGHTED_SUM_OK))
     subs["os_exit"] = text(with_answer("neuron_batch", "import os\nos._exit(3)\n"))
     subs["exit_in_function"] = text(with_answer(

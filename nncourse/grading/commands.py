@@ -120,7 +120,8 @@ def add_grade_command(subparsers) -> None:
     parser.add_argument("--timeout", type=positive_float, default=10.0, metavar="S",
                         help="seconds of CPU and wall time per exercise (default: 10)")
     parser.add_argument("--memory", type=memory_size, default=memory_size("1G"), metavar="M",
-                        help="memory limit per exercise, e.g. 512M or 2G (default: 1G)")
+                        help="memory the learner's code may use per exercise, on top of "
+                             "Python, numpy and the engine; e.g. 512M or 2G (default: 1G)")
     parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
                         help="the instructor's solution notebooks (default: ./solutions)")
     parser.add_argument("--hidden", type=Path, default=None, metavar="DIR",
