@@ -56,9 +56,8 @@ def softmax(z, axis: int = -1):
     exponent ≤ 0, so nothing overflows.
     """
     z = np.asarray(z, dtype=float)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def log_softmax(z, axis: int = -1):
@@ -224,7 +223,7 @@ class Softmax(Activation):
         return np.diag(a) - np.outer(a, a)
 
     def backward(self, z, a, grad_a):
-        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
 
 
 class GELU(Activation):

@@ -175,10 +175,11 @@ class Dense:
         self.a = self.activation.forward(self.z)
         return self.a
 
-    def backward(self, grad_a):
+    def backward(self, grad_a, input_gradient: bool = True):
         """Given dL/dA, store dZ, dW, db and return dL/dX (the gradient for the layer below).
 
         dZ = dA ⊙ f'(Z);  dW = Xᵀ @ dZ;  db = Σ_rows dZ;  dX = dZ @ Wᵀ.
+        With input_gradient=False (the first layer, in training) dX is not needed and not computed.
         """
         if self.a is None:
             raise CourseError(f"{self.label}: run forward before backward (backward needs the cached input).")
@@ -193,14 +194,14 @@ class Dense:
                 )
         self.da = grad_a
         dz = self.activation.backward(self.z, self.a, grad_a)
-        return self.backward_from_z(dz)
+        return self.backward_from_z(dz, input_gradient)
 
-    def backward_from_z(self, dz):
+    def backward_from_z(self, dz, input_gradient: bool = True):
         """The part of backward after the activation: given dL/dZ, store dW, db, return dL/dX."""
         self.dz = dz
         self.dW = self.X.T @ dz
         self.db = dz.sum(axis=0)
-        return dz @ self.W.T
+        return dz @ self.W.T if input_gradient else None
 
     __call__ = forward
 

@@ -49,11 +49,29 @@ class Loss:
 
     name = "loss"
 
+    def checked(self, y_pred, y_true):
+        """Both arrays as float64 of one shape, or a plain error saying what is wrong."""
+        return _as_pair(y_pred, y_true, self.title)
+
+    @property
+    def title(self) -> str:
+        return type(self).__name__
+
     def value(self, y_pred, y_true) -> float:
-        raise CourseError(f"{type(self).__name__} does not define value().")
+        """L: one number for the whole batch."""
+        return self.formula(*self.checked(y_pred, y_true))
 
     def gradient(self, y_pred, y_true):
-        raise CourseError(f"{type(self).__name__} does not define gradient().")
+        """dL/dŷ, shaped like the prediction."""
+        return self.formula_gradient(*self.checked(y_pred, y_true))
+
+    def formula(self, y_pred, y_true) -> float:
+        """The loss's formula, on arrays that are already checked."""
+        raise CourseError(f"{type(self).__name__} does not define its formula.")
+
+    def formula_gradient(self, y_pred, y_true):
+        """The gradient's formula, on arrays that are already checked."""
+        raise CourseError(f"{type(self).__name__} does not define its gradient.")
 
     def __call__(self, y_pred, y_true) -> float:
         return self.value(y_pred, y_true)
@@ -69,13 +87,12 @@ class MeanSquaredError(Loss):
     """
 
     name = "mse"
+    title = "Mean squared error"
 
-    def value(self, y_pred, y_true) -> float:
-        y_pred, y_true = _as_pair(y_pred, y_true, "Mean squared error")
+    def formula(self, y_pred, y_true) -> float:
         return float(np.mean((y_pred - y_true) ** 2))
 
-    def gradient(self, y_pred, y_true):
-        y_pred, y_true = _as_pair(y_pred, y_true, "Mean squared error")
+    def formula_gradient(self, y_pred, y_true):
         return 2.0 * (y_pred - y_true) / y_pred.size
 
 
@@ -87,13 +104,12 @@ class HalfSquaredError(Loss):
     """
 
     name = "half_squared_error"
+    title = "Half squared error"
 
-    def value(self, y_pred, y_true) -> float:
-        y_pred, y_true = _as_pair(y_pred, y_true, "Half squared error")
+    def formula(self, y_pred, y_true) -> float:
         return float(0.5 * np.sum((y_true - y_pred) ** 2) / _n_samples(y_pred))
 
-    def gradient(self, y_pred, y_true):
-        y_pred, y_true = _as_pair(y_pred, y_true, "Half squared error")
+    def formula_gradient(self, y_pred, y_true):
         return (y_pred - y_true) / _n_samples(y_pred)
 
 
@@ -106,12 +122,13 @@ class BinaryCrossEntropy(Loss):
     """
 
     name = "binary_crossentropy"
+    title = "Binary cross-entropy"
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
 
-    def _checked(self, y_pred, y_true):
-        y_pred, y_true = _as_pair(y_pred, y_true, "Binary cross-entropy")
+    def checked(self, y_pred, y_true):
+        y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if np.any((y_true < 0) | (y_true > 1)):
             raise CourseError("Binary cross-entropy needs targets between 0 and 1 (class labels 0 or 1).")
         if not self.from_logits and np.any((y_pred < 0) | (y_pred > 1)):
@@ -121,16 +138,14 @@ class BinaryCrossEntropy(Loss):
             )
         return y_pred, y_true
 
-    def value(self, y_pred, y_true) -> float:
-        y_pred, y_true = self._checked(y_pred, y_true)
+    def formula(self, y_pred, y_true) -> float:
         if self.from_logits:
             s = y_pred
             return float(np.mean(np.maximum(s, 0) - s * y_true + np.log1p(np.exp(-np.abs(s)))))
         p = np.clip(y_pred, EPS, 1 - EPS)
         return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)))
 
-    def gradient(self, y_pred, y_true):
-        y_pred, y_true = self._checked(y_pred, y_true)
+    def formula_gradient(self, y_pred, y_true):
         if self.from_logits:
             return (sigmoid(y_pred) - y_true) / y_pred.size
         p = np.clip(y_pred, EPS, 1 - EPS)
@@ -175,14 +190,15 @@ class CategoricalCrossEntropy(Loss):
     """
 
     name = "categorical_crossentropy"
+    title = "Categorical cross-entropy"
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
 
-    def _checked(self, y_pred, y_true):
+    def checked(self, y_pred, y_true):
         y_pred = np.asarray(y_pred, dtype=float)
-        y_true = one_hot_targets(y_true, y_pred, "Categorical cross-entropy")
-        y_pred, y_true = _as_pair(y_pred, y_true, "Categorical cross-entropy")
+        y_true = one_hot_targets(y_true, y_pred, self.title)
+        y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if not self.from_logits and np.any((y_pred < 0) | (y_pred > 1)):
             raise CourseError(
                 "Categorical cross-entropy got predictions outside [0, 1]; give probabilities "
@@ -190,16 +206,14 @@ class CategoricalCrossEntropy(Loss):
             )
         return y_pred, y_true
 
-    def value(self, y_pred, y_true) -> float:
-        y_pred, y_true = self._checked(y_pred, y_true)
+    def formula(self, y_pred, y_true) -> float:
         if self.from_logits:
             log_p = log_softmax(y_pred)
         else:
             log_p = np.log(np.clip(y_pred, EPS, 1.0))
-        return float(-np.sum(y_true * log_p) / _n_samples(y_pred))
+        return float(-(y_true * log_p).sum() / _n_samples(y_pred))
 
-    def gradient(self, y_pred, y_true):
-        y_pred, y_true = self._checked(y_pred, y_true)
+    def formula_gradient(self, y_pred, y_true):
         n = _n_samples(y_pred)
         if self.from_logits:
             return (softmax(y_pred) - y_true) / n
@@ -216,19 +230,18 @@ class Hinge(Loss):
     """
 
     name = "hinge"
+    title = "Hinge loss"
 
-    def _checked(self, y_pred, y_true):
-        y_pred, y_true = _as_pair(y_pred, y_true, "Hinge loss")
+    def checked(self, y_pred, y_true):
+        y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if not np.all(np.isin(y_true, (-1.0, 1.0))):
             raise CourseError("Hinge loss needs labels −1 or +1 (turn 0/1 labels into −1/+1 with 2·y − 1).")
         return y_pred, y_true
 
-    def value(self, y_pred, y_true) -> float:
-        y_pred, y_true = self._checked(y_pred, y_true)
+    def formula(self, y_pred, y_true) -> float:
         return float(np.mean(np.maximum(0.0, 1.0 - y_true * y_pred)))
 
-    def gradient(self, y_pred, y_true):
-        y_pred, y_true = self._checked(y_pred, y_true)
+    def formula_gradient(self, y_pred, y_true):
         return np.where(1.0 - y_true * y_pred > 0, -y_true, 0.0) / y_pred.size
 
 
@@ -239,22 +252,21 @@ class KLDivergence(Loss):
     """
 
     name = "kl_divergence"
+    title = "KL divergence"
 
-    def _checked(self, y_pred, y_true):
-        y_pred, y_true = _as_pair(y_pred, y_true, "KL divergence")
+    def checked(self, y_pred, y_true):
+        y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if np.any(y_pred < 0) or np.any(y_true < 0):
             raise CourseError("KL divergence compares probability distributions; no value may be negative.")
         return y_pred, y_true
 
-    def value(self, y_pred, y_true) -> float:
-        q, p = self._checked(y_pred, y_true)
+    def formula(self, q, p) -> float:
         q = np.clip(q, EPS, 1.0)
         safe_p = np.where(p > 0, p, 1.0)
         terms = np.where(p > 0, p * (np.log(safe_p) - np.log(q)), 0.0)  # 0·log 0 counts as 0
         return float(np.sum(terms) / _n_samples(q))
 
-    def gradient(self, y_pred, y_true):
-        q, p = self._checked(y_pred, y_true)
+    def formula_gradient(self, q, p):
         return -p / np.clip(q, EPS, 1.0) / _n_samples(q)
 
 

@@ -163,25 +163,32 @@ class Sequential:
         last = self.layers[-1]
         if last.a is None:
             raise CourseError("Run forward (or loss) before backward: backward needs the forward values.")
-        y = self.targets_for(y, last.a)
-        self.trace.loss = loss.value(last.a, y)
+        targets = self.targets_for(y, last.a)
+        loss.checked(last.a, targets)
+        return self.backward_prepared(targets, loss, shortcut=shortcut)
+
+    def backward_prepared(self, targets, loss, *, shortcut: bool = True, input_gradient: bool = True):
+        """Backward for targets already shaped like the output and checked (the training loop's path)."""
+        last = self.layers[-1]
+        self.trace.loss = loss.formula(last.a, targets)
         if shortcut and self.uses_shortcut(loss):
             self.trace.output_rule = SHORTCUT_RULE
-            n = self.shortcut_count(loss)
             last.da = None
-            grad = last.backward_from_z((last.a - y) / n)
-            return self._backward_through(self.layers[:-1], grad)
+            dz = (last.a - targets) / self.shortcut_count(loss)
+            grad = last.backward_from_z(dz, len(self.layers) > 1 or input_gradient)
+            return self._backward_through(self.layers[:-1], grad, input_gradient)
         self.trace.output_rule = CHAIN_RULE
-        return self.backward_from(loss.gradient(last.a, y))
+        return self._backward_through(self.layers, loss.formula_gradient(last.a, targets), input_gradient)
 
     def backward_from(self, grad_output):
         """Backward from a given dL/d(output), through every layer from the last to the first."""
         return self._backward_through(self.layers, np.asarray(grad_output, dtype=float))
 
     @staticmethod
-    def _backward_through(layers, grad):
-        for layer in reversed(layers):
-            grad = layer.backward(grad)
+    def _backward_through(layers, grad, input_gradient: bool = True):
+        """Each layer, last to first, turns dL/d(its output) into dL/d(its input)."""
+        for i in range(len(layers) - 1, -1, -1):
+            grad = layers[i].backward(grad, input_gradient or i > 0)
         return grad
 
     # ------------------------------------------------------------ parameters

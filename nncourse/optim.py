@@ -51,17 +51,18 @@ class Optimizer:
         self.t = 0
 
     def step(self, params, grads) -> None:
-        params, grads = list(params), list(grads)
+        """Move every parameter array (in place) using its gradient."""
         if len(params) != len(grads):
             raise CourseError(f"{len(params)} parameters but {len(grads)} gradients; give one gradient each.")
-        for p, g in zip(params, grads):
-            if np.shape(p) != np.shape(g):
-                raise CourseError(f"A parameter of shape {np.shape(p)} got a gradient of shape {np.shape(g)}.")
         if len(self.state) != len(params):
             self.state = [self.new_state(p) for p in params]
         self.t += 1
         for p, g, s in zip(params, grads, self.state):
-            self.update(p, np.asarray(g, dtype=float), s)
+            if not isinstance(g, np.ndarray):
+                g = np.asarray(g, dtype=float)
+            if p.shape != g.shape:
+                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape {g.shape}.")
+            self.update(p, g, s)
 
     def new_state(self, param) -> dict:
         return {}

@@ -116,6 +116,7 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
     optimizer = get_optimizer(optimizer, lr)
     X, targets = _check_fit_arguments(network, X, y, epochs, batch_size)
     classify = isinstance(loss, (CategoricalCrossEntropy, BinaryCrossEntropy, Hinge))
+    loss.checked(np.full(targets.shape, 0.5), targets)  # targets the loss cannot take are refused now
     if validation_data is not None:
         X_val, y_val = validation_data
         X_val, targets_val = _check_fit_arguments(network, X_val, y_val, 1, None)
@@ -139,7 +140,7 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
         for batch in iterate_minibatches(n, batch_size, rng):
             Xb, Tb = X[batch], targets[batch]
             output = network.forward_batch(Xb)
-            network.backward(Tb, loss)
+            network.backward_prepared(Tb, loss, input_gradient=False)
             optimizer.step(params, network.gradients())
             history.steps += 1
             loss_sum += network.trace.loss * Xb.shape[0]
@@ -151,7 +152,7 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
             history.accuracy.append(correct / n)
         if validation_data is not None:
             out_val = network.forward_batch(X_val)
-            history.val_loss.append(loss.value(out_val, targets_val))
+            history.val_loss.append(loss.formula(out_val, targets_val))
             if classify:
                 history.val_accuracy.append(float(np.mean(predicted_labels(out_val, network) == labels_val)))
         if not np.isfinite(history.loss[-1]):
