@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.lines import Line2D  # noqa: F401  (the artists a LossLandscape returns)
 
 from nncourse.activations import log_softmax
 from nncourse.errors import CourseError
@@ -551,7 +550,7 @@ class LossLandscape:
         for artist in self.path_lines + self.start_markers + self.end_markers:
             artist.remove()
         self.path_lines, self.start_markers, self.end_markers = [], [], []
-        for k, (points, losses, label) in enumerate(as_paths(path)):
+        for k, (points, _losses, label) in enumerate(as_paths(path)):
             style = series_style(k)
             colour = ["white", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442"][k % 5]
             if self.kind == "contour":
@@ -575,8 +574,7 @@ class LossLandscape:
             self.path_lines.append(line)
             self.start_markers.append(start)
             self.end_markers.append(end)
-        handles, labels = self.ax.get_legend_handles_labels()
-        if handles:
+        if self.ax.get_legend_handles_labels()[0]:
             self.ax.legend(loc="upper right", framealpha=0.9, title="○ start  ✕ end" if self.path_lines else None)
         return self
 

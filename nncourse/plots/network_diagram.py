@@ -132,7 +132,7 @@ class NetworkDiagram:
         for column, positions in enumerate(self.positions):
             fill = INPUT_FILL if column == 0 else OUTPUT_FILL if column == last else HIDDEN_FILL
             circles, texts, biases = [], [], []
-            for i, (x, y) in positions.items():
+            for x, y in positions.values():
                 circle = Circle((x, y), NODE_RADIUS, facecolor=fill, edgecolor="#333333", linewidth=1.5, zorder=2)
                 self.ax.add_patch(circle)
                 circles.append(circle)
@@ -228,7 +228,10 @@ class NetworkDiagram:
             edge.line.set_linestyle(sign_style(value))
             edge.line.set_gid(f"w[{edge.layer}][{edge.source},{edge.target}]")
         for text, value in zip(self.edge_texts, values):
-            text.set_text(format_number(value, 2 if self.show == "weights" else 3))
+            if self.show == "weights":
+                text.set_text(format_number(value, 2))
+            else:  # gradients are often tiny: two significant digits
+                text.set_text(f"{value:.2g}".replace("-", "−"))
         label = "weight w" if self.show == "weights" else "gradient ∂L/∂w"
         self.colorbar.set_label(label)
         self.colorbar.update_normal(self.mappable)
@@ -242,6 +245,7 @@ class NetworkDiagram:
         net = self.net
         inputs = net.layers[0].X
         show_values = self.values is not None
+        # the values shown are those of the first sample of the last forward pass
         if show_values and inputs is None:
             raise CourseError("There are no values to show yet: give x (one input sample) to run "
                               "the forward pass.")
