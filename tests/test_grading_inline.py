@@ -104,6 +104,14 @@ def test_unknown_exercise_is_reported_with_the_known_ones(capsys):
     assert "could not run" in out and "01.weighted_sum" in out
 
 
+def test_checks_raise_only_when_asked_for_nbgrader(capsys, monkeypatch):
+    monkeypatch.setenv("NNCOURSE_CHECKS_RAISE", "1")
+    check("01.weighted_sum", weighted_sum)
+    with pytest.raises(AssertionError, match="01.weighted_sum: the check did not pass"):
+        check("01.weighted_sum", lambda x, w, b: None)
+    assert "not written yet" in capsys.readouterr().out
+
+
 def test_value_exercise(capsys):
     assert "the test passed" in printed(capsys, "01.zero_input_output", 0.6)
     assert "expected 0.6, got 0" in printed(capsys, "01.zero_input_output", 0.0)

@@ -31,6 +31,7 @@ hidden        hidden checks kept by the instructor
 grader        grades a batch (`nncourse grade`)
 reports       results.json (Gradescope), feedback.html, grades.csv, pass_rates.csv, summary.json
 commands      the two subcommands' arguments
+plug          a learner's function inside the engine (an activation, a dense layer's backward)
 
 How to add an exercise
 ----------------------
@@ -67,7 +68,8 @@ How to add an exercise
    - several names, or the learner's function used inside the engine: give
      `call=lambda f, *args: ...` which receives a dict {name: learner's object} and the case's
      arguments, e.g. build a `Dense` layer whose backward is `f["dense_backward"]`, train it a few
-     steps, and return the losses; the reference returns the same from the engine alone.
+     steps, and return the losses; the reference returns the same from the engine alone
+     (`plug.with_learner_backward` and `plug.LearnerActivation` do the plugging).
    - a backward function: add `gradient=GradientCheck(scalar=..., gradient=...)`; every case
      then also compares the learner's gradient with central differences (see `spec`).
    Tolerances: `rtol`, `atol` per exercise or per case. Inputs must be numbers, numpy arrays,

@@ -14,10 +14,15 @@ registry, so they work the same in a renamed or moved notebook.
 
 These checks are for learning. The grade comes from `nncourse grade`, which runs the same cases
 (and possibly more) in a separate process that the notebook's code cannot reach.
+
+An instructor who grades with nbgrader instead sets the environment variable
+`NNCOURSE_CHECKS_RAISE=1` for its autograde step: a failing `check` then raises AssertionError
+after printing its verdict, which is how nbgrader recognises a failed test cell.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +31,7 @@ from nncourse.grading.evaluate import ExerciseResult, run_inline
 from nncourse.grading.messages import format_result, status_word
 from nncourse.grading.spec import exercises_of_topic, get_exercise
 
+RAISE_VARIABLE = "NNCOURSE_CHECKS_RAISE"
 _hints_shown: dict[str, int] = {}
 _topics_checked: list[str] = []
 
@@ -48,7 +54,8 @@ def evaluate(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | Non
 
 
 def check(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | None = None) -> None:
-    """Run every case of an exercise on your answer and print the verdict. Never raises."""
+    """Run every case of an exercise on your answer and print the verdict. Never raises
+    (unless NNCOURSE_CHECKS_RAISE=1, for nbgrader: see the module docstring)."""
     if namespace is None and not objects:
         namespace = _caller_globals()
     try:
@@ -56,6 +63,9 @@ def check(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | None =
         print(format_result(result, offer_hint=not result.passed))
     except Exception as error:  # a check must never stop "Run All"
         print(f"{exercise_id}: the check could not run: {error}")
+        result = None
+    if os.environ.get(RAISE_VARIABLE) == "1" and (result is None or not result.passed):
+        raise AssertionError(f"{exercise_id}: the check did not pass")
 
 
 def hint(exercise_id: str) -> None:
