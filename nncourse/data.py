@@ -141,17 +141,21 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed=0, stratify: bool =
     if not 0 < test_fraction < 1:
         raise CourseError(f"test_fraction must be between 0 and 1; got {test_fraction}.")
     rng = _rng(seed)
+    n_test = int(round(test_fraction * len(y)))
+    test_mask = np.zeros(len(y), bool)
     if stratify and y.ndim == 1:
-        test_idx = []
-        for label in np.unique(y):
+        labels, counts = np.unique(y, return_counts=True)
+        # each class gives its share of the n_test places; the places left over by rounding down
+        # go to the classes with the largest remainders, so the total is n_test exactly
+        shares = test_fraction * counts
+        per_class = np.floor(shares).astype(int)
+        leftover = n_test - per_class.sum()
+        per_class[np.argsort(per_class - shares, kind="stable")[:leftover]] += 1
+        for label, k in zip(labels, per_class):
             members = rng.permutation(np.flatnonzero(y == label))
-            test_idx.extend(members[: int(round(test_fraction * members.size))])
-        test_mask = np.zeros(len(y), bool)
-        test_mask[test_idx] = True
+            test_mask[members[:k]] = True
     else:
-        order = rng.permutation(len(y))
-        test_mask = np.zeros(len(y), bool)
-        test_mask[order[: int(round(test_fraction * len(y)))]] = True
+        test_mask[rng.permutation(len(y))[:n_test]] = True
     return X[~test_mask], X[test_mask], y[~test_mask], y[test_mask]
 
 
