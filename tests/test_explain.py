@@ -127,3 +127,17 @@ def test_refusals_are_plain_sentences():
         explain.backward(examples.network_321(), examples.X_321, 1, "half_squared_error", -0.1)
     with pytest.raises(CourseError, match="3 inputs"):
         explain.forward(examples.network_321(), [1.0, 2.0])
+
+
+def test_every_equation_is_balanced_latex():
+    for example in (explain.backward(examples.network_321(), examples.X_321, 1, "half_squared_error", 0.9),
+                    explain.backward(examples.network_3232(), examples.X_3232, 1, "categorical_crossentropy", 0.1),
+                    explain.backward(mlp([2, 2, 2], hidden="leaky_relu", output="sigmoid", seed=0), [1.0, -2.0],
+                                     [1.0, 0.0], "mse", 0.1)):
+        equations = [content for _, items in example.sections for kind, content in items if kind == "eq"]
+        assert equations
+        for eq in equations:
+            assert eq.count("{") == eq.count("}"), eq
+            assert eq.count("(") == eq.count(")"), eq
+            assert eq.count("[") == eq.count("]"), eq
+        assert "leaky_relu" in explain.forward(mlp([2, 2, 1], hidden="leaky_relu", seed=0), [1.0, 2.0]).text

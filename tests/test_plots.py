@@ -421,3 +421,12 @@ def test_figures_show_themselves_as_png_without_pyplot():
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert repr(fig).startswith("<Figure size ")
     assert plt.get_fignums() == open_before, "figures are not kept in pyplot's list"
+
+
+def test_learning_rate_paths_show_too_small_good_and_divergent():
+    from nncourse.plots import learning_rate_paths
+
+    bowl = quadratic_bowl(1.0, 10.0)
+    small, good, large = learning_rate_paths(bowl, (-2.5, 1.5), steps=60, bounds=((-3, 3), (-2, 2)))
+    assert small.status == good.status == "finished" and large.status == "left the box"
+    assert good.losses[-1] < 1e-3 < small.losses[-1]

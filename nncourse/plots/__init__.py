@@ -21,8 +21,8 @@ from nncourse.plots.decision_boundary import (
 )
 from nncourse.plots.loss_landscape import (
     DescentPath, LossLandscape, LossSurface, ParameterRecorder, TwoParameterFunction, descent_path,
-    draw_loss_landscape, loss_surface, neuron_regression_loss, plot_loss_landscape, quadratic_bowl,
-    random_directions,
+    draw_loss_landscape, learning_rate_paths, loss_surface, neuron_regression_loss, plot_loss_landscape,
+    quadratic_bowl, random_directions,
 )
 from nncourse.plots.histograms import plot_layer_histograms
 from nncourse.plots.network_diagram import NetworkDiagram, draw_network, plot_network
@@ -35,7 +35,7 @@ __all__ = [
     "DecisionBoundary", "draw_decision_boundary", "plot_decision_boundary", "update_decision_boundary",
     "DescentPath", "LossLandscape", "LossSurface", "ParameterRecorder", "TwoParameterFunction",
     "descent_path", "draw_loss_landscape", "loss_surface", "neuron_regression_loss", "plot_loss_landscape",
-    "quadratic_bowl", "random_directions",
+    "quadratic_bowl", "random_directions", "learning_rate_paths",
     "NetworkDiagram", "draw_network", "plot_network",
     "LiveTrainingCurves", "TrainingCurves", "draw_training_curves", "plot_training_curves",
     "plot_layer_histograms",

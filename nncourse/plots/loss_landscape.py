@@ -426,6 +426,14 @@ def descent_path(function: TwoParameterFunction, start, *, optimizer="sgd", lr: 
     return DescentPath(np.array(points), np.array(losses), status, label)
 
 
+def learning_rate_paths(function: TwoParameterFunction, start, learning_rates=(0.02, 0.15, 0.21), *,
+                        optimizer="sgd", steps: int = 50, bounds=None) -> list:
+    """One DescentPath per learning rate from the same start: too small, good and too large side by
+    side (the defaults suit `quadratic_bowl(1, 10)`, which diverges for η > 0.2)."""
+    return [descent_path(function, start, optimizer=optimizer, lr=lr, steps=steps, bounds=bounds)
+            for lr in learning_rates]
+
+
 class ParameterRecorder:
     """A training callback that records the two landscape coordinates after every epoch.
 
