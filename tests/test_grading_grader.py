@@ -241,6 +241,7 @@ def test_hidden_checks_graded_and_reported_by_name_without_code(tmp_path):
     folder.mkdir()
     (folder / "good.ipynb").write_text(subs.text(subs.solution()))
     (folder / "short.ipynb").write_text(subs.text(subs.with_answer("weighted_sum", SHORT_VECTORS_ONLY)))
+    (folder / "blank.ipynb").write_text("")
     outdir = tmp_path / "out"
     from nncourse.cli import main
 
@@ -249,6 +250,8 @@ def test_hidden_checks_graded_and_reported_by_name_without_code(tmp_path):
     good = json.loads((outdir / "good" / "results.json").read_text())
     short = json.loads((outdir / "short" / "results.json").read_text())
     assert good["score"] == good["max_score"] == FULL + 2
+    blank = json.loads((outdir / "blank" / "results.json").read_text())
+    assert blank["score"] == 0 and blank["max_score"] == FULL + 2
     hidden_test = next(t for t in short["tests"] if "hidden" in t["name"])
     assert hidden_test["name"] == "01.weighted_sum hidden: a thousand inputs"
     assert hidden_test["status"] == "failed" and hidden_test["visibility"] == "after_published"

@@ -209,7 +209,8 @@ class Grader:
                 try:
                     tests, seconds, problems = future.result()
                 except Exception as error:  # a fault of the grader itself, reported, not fatal
-                    tests, seconds = [self._zero(exercise_id, "could not be graded")], 0.0
+                    tests = self._failed_all(self._prepared(exercise_id), "could not be graded")
+                    seconds = 0.0
                     problems = [f"{exercise_id}: internal error: {error!r}"]
                 results[(index, exercise_id)] = tests
                 reports[index].seconds += seconds
@@ -241,8 +242,8 @@ class Grader:
                 continue
             assignment = self._assignment(report)
             if notebook is None:
-                report.tests = [self._zero(slot.exercise_id, report.problem)
-                                for slot in assignment.slots]
+                report.tests = [test for slot in assignment.slots for test in
+                                self._failed_all(self._prepared(slot.exercise_id), report.problem)]
                 continue
             blocks = extract_answers(assignment, notebook, self.names)
             for slot in assignment.slots:
@@ -260,11 +261,6 @@ class Grader:
             for report in reports:
                 if report.assignment is None:
                     report.assignment = only
-
-    def _zero(self, exercise_id: str, reason: str) -> TestResult:
-        prepared = self._prepared(exercise_id)
-        return TestResult(f"{exercise_id}: {prepared.exercise.title}", exercise_id, 0,
-                          prepared.points, "failed", f"{exercise_id}: {reason}")
 
     def _prepared(self, exercise_id: str) -> PreparedExercise:
         for prepared in self.prepared.values():
