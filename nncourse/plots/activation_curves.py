@@ -75,6 +75,7 @@ class ActivationCurves:
         value_ax.legend(loc="upper left", title="dotted: output bounds")
         derivative_ax.legend(loc="upper left")
 
+    @styled
     def update(self, activations=None, z=None):
         """Redraw the curves for new activations (e.g. a different leaky-ReLU α) or a new z range."""
         if activations is not None:

@@ -137,6 +137,7 @@ class DecisionBoundary:
             self.image.set_cmap(ACTIVATION_CMAP)
             self.image.set_alpha(0.6)
 
+    @styled
     def update(self, net=None, X=None, y=None):
         """Recompute the image and boundary for new weights (and, optionally, new data)."""
         if net is not None:

@@ -553,6 +553,7 @@ class LossLandscape:
         ax.set_ylabel(surface.p2_label)
         ax.set_title(surface.title)
 
+    @styled
     def update_path(self, path=None):
         """Replace the drawn path(s): a DescentPath, a (k, 2) array, or a list of them."""
         for artist in self.path_lines + self.start_markers + self.end_markers:

@@ -192,6 +192,7 @@ class NetworkDiagram:
             return layer.b, "b"
         return layer.db, "∂L/∂b"
 
+    @styled
     def update(self, net=None, *, x=None, y=None, loss=None, show=None):
         """Restyle the diagram for new weights (same architecture), a new input or a new view.
 
