@@ -1,10 +1,10 @@
 """A widget driven in a real browser: JupyterLab in Chromium, a slider moved with the keyboard.
 
 The test starts its own JupyterLab server on 127.0.0.1 (free port, random token, private config,
-runtime, data, settings and workspace directories), opens a notebook with Playwright in Debian's
-Chromium, runs all cells from the Run menu, presses ArrowRight on the slider handle, and checks
-that the readout shows the new value, that the kernel computed with it, and that the plot image
-was redrawn. It skips, with the reason, when Chromium or the playwright package is missing.
+runtime, data, settings and workspace directories), opens a notebook showing the neuron explorer
+with Playwright in Debian's Chromium, runs all cells from the Run menu, presses ArrowRight on a
+weight slider's handle, and checks that the readout shows the new value, that the kernel computed
+with it, and that the picture was redrawn. It skips, with the reason, when Chromium or the playwright package is missing.
 
 Pitfalls this set-up avoids:
 - JupyterLab restores the tabs of an earlier session: the URL carries ``?reset`` and the
@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
