@@ -407,6 +407,7 @@ def test_layer_histograms_count_dead_relus_and_saturation():
 
     fig = plot_layer_histograms(net, X, y, "categorical_crossentropy", kind="gradients")
     assert fig.axes[1].get_xlabel() == "gradient ∂L/∂W"
+    assert f"largest |∂L/∂W| = {np.abs(net.layers[1].dW).max():.2g}" in fig.axes[1].get_title()
     assert sum(p.get_height() for p in fig.axes[1].patches) == net.layers[1].dW.size
     with pytest.raises(CourseError, match="targets"):
         plot_layer_histograms(net, X, kind="gradients")

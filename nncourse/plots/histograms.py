@@ -50,6 +50,8 @@ def layer_summary(layer, values, kind) -> str:
             title += f"\nsaturated: {saturated:.0%} of outputs"
         elif name == "relu":
             title += f"\ndead: {dead_fraction(values):.0%} of neurons"
+    else:
+        title += f"\nlargest |∂L/∂W| = {np.max(np.abs(values)):.2g}"
     return title
 
 
@@ -81,7 +83,7 @@ def plot_layer_histograms(net, X, y=None, loss=None, *, kind: str = "activations
         flat = np.asarray(values, dtype=float).ravel()
         ax.hist(flat, bins=bins, color=PALETTE[k % len(PALETTE)], edgecolor="black", linewidth=0.5,
                 hatch=["", "//", "..", "xx"][k % 4], label=f"{flat.size} values")
-        ax.set_title(layer_summary(layer, layer.a, kind))
+        ax.set_title(layer_summary(layer, values, kind))
         ax.set_xlabel("activation a" if kind == "activations" else "gradient ∂L/∂W")
         ax.set_ylabel("count")
         ax.legend(loc="upper right")
