@@ -1,0 +1,198 @@
+"""Topic 02, activation functions: the exercises of solutions/02_activations.ipynb.
+
+    σ(z)  = 1 / (1 + e^(−z))             σ'(z)    = σ(z)·(1 − σ(z))
+    ReLU(z) = max(0, z)                  ReLU'(z) = 1 for z > 0, else 0
+    tanh(z)                              tanh'(z) = 1 − tanh(z)²
+    softmax(z)_i = e^(z_i) / Σ_j e^(z_j), row by row
+
+The references are the engine's `nncourse.activations`. Sigmoid and softmax must stay finite and
+silent for inputs of ±1000, so the learner's code runs under `call_strictly`: an overflow is a
+failed case with its explanation, not a RuntimeWarning that scrolls past. Every derivative is
+also compared with the numerical slope of the engine's function (central differences).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncourse.activations import ReLU, Sigmoid, Tanh, relu, sigmoid, softmax, tanh
+from nncourse.exercises.strict_numerics import call_strictly
+from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+
+RANDOM_SHAPES = [(4,), (2, 3), (5, 1), (3, 4)]
+
+OVERFLOW_HINT = ("np.exp(1000) does not fit in a float: it overflows to inf. Arrange the formula "
+                 "so that e is only raised to a negative power: e^(−|z|) is always between 0 and "
+                 "1. For z < 0 use the equal form e^z / (1 + e^z).")
+
+
+def _random_arrays(rng: np.random.Generator, low: float, high: float, avoid_zero: bool = False):
+    cases = []
+    for index, shape in enumerate(RANDOM_SHAPES):
+        z = rng.uniform(low, high, size=shape)
+        if avoid_zero:  # ReLU has no slope at 0: keep the random inputs away from it
+            z = np.where(np.abs(z) < 0.01, 0.5, z)
+        cases.append(Case(f"random {index + 1}: z of shape {shape}", (z,)))
+    return cases
+
+
+def _slope_check(engine_function, name: str) -> GradientCheck:
+    """The learner's derivative against the numerical slope of the engine's function.
+
+    Summing the outputs makes one number whose gradient is the element-wise derivative."""
+    return GradientCheck(
+        scalar=lambda f, z: float(np.sum(engine_function(z))),
+        gradient=lambda f, z: call_strictly(f[name], z),
+    )
+
+
+SIGMOID = register(Exercise(
+    id="02.sigmoid",
+    title="A sigmoid that never overflows",
+    names=("sigmoid",),
+    arg_names=("z",),
+    reference=sigmoid,
+    call=lambda f, z: call_strictly(f["sigmoid"], z),
+    cases=(
+        Case("z = 0", (0.0,), hint="σ(0) = 1 / (1 + e⁰) = 1/2 exactly."),
+        Case("z = 2", (2.0,)),
+        Case("the '97% positive' review, z = 3.5", (3.5,)),
+        Case("an array: z = [2, −1, 3.5]", (np.array([2.0, -1.0, 3.5]),),
+             hint="Use np.exp, which works element by element (math.exp takes one number)."),
+        Case("a very negative input, z = −1000", (np.array([-1000.0]),), hint=OVERFLOW_HINT),
+        Case("both extremes, z = [−1000, 0, 1000]", (np.array([-1000.0, 0.0, 1000.0]),),
+             hint="Expected [0, 0.5, 1], with no overflow on either side. " + OVERFLOW_HINT),
+    ),
+    random_cases=lambda rng: _random_arrays(rng, -8.0, 8.0),
+    hints=(
+        "σ(z) = 1 / (1 + e^(−z)), element by element: np.exp works on whole arrays.",
+        "For z = −1000, e^(−z) = e^1000 overflows. Both 1 / (1 + e^(−z)) and e^z / (1 + e^z) are "
+        "σ(z); the first is safe for z ≥ 0, the second for z < 0.",
+        "Compute e = np.exp(-np.abs(z)) once (never more than 1), then "
+        "np.where(z >= 0, 1 / (1 + e), e / (1 + e)).",
+    ),
+    points=2,
+    seed=201,
+))
+
+SIGMOID_DERIVATIVE = register(Exercise(
+    id="02.sigmoid_derivative",
+    title="The slope of the sigmoid",
+    names=("sigmoid_derivative",),
+    arg_names=("z",),
+    reference=Sigmoid().derivative,
+    call=lambda f, z: call_strictly(f["sigmoid_derivative"], z),
+    cases=(
+        Case("z = 0, where the sigmoid is steepest", (np.array([0.0]),),
+             hint="σ(0) = 0.5, so σ'(0) = 0.5 · (1 − 0.5) = 0.25: the largest slope the sigmoid "
+                  "ever has."),
+        Case("z = [2, −1, 3.5]", (np.array([2.0, -1.0, 3.5]),),
+             hint="σ'(z) = σ(z)·(1 − σ(z)): for z = 2, 0.8808 · 0.1192 ≈ 0.105."),
+        Case("saturated: z = [−1000, 1000]", (np.array([-1000.0, 1000.0]),),
+             hint="Far from 0 the sigmoid is flat, so its slope is 0. Build on a sigmoid that "
+                  "does not overflow (yours from Exercise 1)."),
+    ),
+    random_cases=lambda rng: _random_arrays(rng, -4.0, 4.0),
+    gradient=_slope_check(sigmoid, "sigmoid_derivative"),
+    hints=(
+        "The derivative of the sigmoid is written with the sigmoid itself: σ'(z) = σ(z)·(1 − σ(z)).",
+        "Compute s = sigmoid(z) once (your stable one), then return s * (1 - s).",
+    ),
+    points=1,
+    seed=202,
+))
+
+RELU_DERIVATIVE = register(Exercise(
+    id="02.relu_derivative",
+    title="The slope of ReLU",
+    names=("relu_derivative",),
+    arg_names=("z",),
+    reference=ReLU().derivative,
+    call=lambda f, z: call_strictly(f["relu_derivative"], z),
+    cases=(
+        Case("z = [0.2, −0.5, 1.0]", (np.array([0.2, -0.5, 1.0]),),
+             hint="Positive inputs pass through ReLU with slope 1; negative ones are flattened to "
+                  "0, so their slope is 0."),
+        Case("only negative inputs", (np.array([-3.0, -0.1, -1000.0]),),
+             hint="A neuron whose inputs are all negative gets slope 0 everywhere: it learns "
+                  "nothing (a 'dead' ReLU)."),
+        Case("a batch of shape (2, 3)", (np.array([[1.5, -2.0, 0.3], [-0.7, 4.0, -1.2]]),),
+             hint="Return an array of the same shape as z, one slope per entry."),
+    ),
+    random_cases=lambda rng: _random_arrays(rng, -3.0, 3.0, avoid_zero=True),
+    gradient=_slope_check(relu, "relu_derivative"),
+    hints=(
+        "ReLU(z) = z for z > 0 (slope 1) and 0 for z < 0 (slope 0).",
+        "z > 0 is an array of True/False; turn it into numbers with .astype(float), or use "
+        "np.where(z > 0, 1.0, 0.0).",
+    ),
+    points=1,
+    seed=203,
+))
+
+TANH_DERIVATIVE = register(Exercise(
+    id="02.tanh_derivative",
+    title="The slope of tanh",
+    names=("tanh_derivative",),
+    arg_names=("z",),
+    reference=Tanh().derivative,
+    call=lambda f, z: call_strictly(f["tanh_derivative"], z),
+    cases=(
+        Case("z = 0, where tanh is steepest", (np.array([0.0]),),
+             hint="tanh(0) = 0, so the slope there is 1 − 0² = 1: four times the sigmoid's best."),
+        Case("z = [0.2, −0.5, 1.0]", (np.array([0.2, -0.5, 1.0]),),
+             hint="tanh of these is [0.1974, −0.4621, 0.7616]; the slope is 1 minus their squares."),
+        Case("saturated: z = [−1000, 1000]", (np.array([-1000.0, 1000.0]),),
+             hint="np.tanh handles ±1000 without trouble; writing tanh with np.exp(z) overflows."),
+    ),
+    random_cases=lambda rng: _random_arrays(rng, -3.0, 3.0),
+    gradient=_slope_check(tanh, "tanh_derivative"),
+    hints=(
+        "Like the sigmoid, tanh's derivative is written with tanh itself: tanh'(z) = 1 − tanh(z)².",
+        "return 1 - np.tanh(z) ** 2",
+    ),
+    points=1,
+    seed=204,
+))
+
+SOFTMAX = register(Exercise(
+    id="02.softmax",
+    title="A stable softmax, row by row",
+    names=("softmax",),
+    arg_names=("z",),
+    reference=softmax,
+    call=lambda f, z: call_strictly(f["softmax"], z),
+    cases=(
+        Case("z = [1, 2, 3]", (np.array([1.0, 2.0, 3.0]),),
+             hint="Raise e to each score and divide by the total: the outputs sum to 1."),
+        Case("the logits of the 3-2-3-2 network", (np.array([0.9897, 0.7535]),),
+             hint="Expected [0.558777, 0.441223], the network's two class probabilities."),
+        Case("large scores, z = [1000, 999, 998]", (np.array([1000.0, 999.0, 998.0]),),
+             hint="e^1000 overflows. Subtract max(z) from every score first: the result does not "
+                  "change (the factor e^(−max) cancels), and the largest exponent becomes e⁰ = 1."),
+        Case("very negative scores, z = [−1000, −1000, −999]", (np.array([-1000.0, -1000.0, -999.0]),),
+             hint="e^(−1000) underflows to 0, and 0 / 0 is NaN. Subtracting max(z) fixes this "
+                  "side too."),
+        Case("a batch: one row per sample", (np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]),),
+             hint="Each row is a separate sample and must sum to 1 on its own: sum along the last "
+                  "axis (axis=-1, keepdims=True), not over the whole matrix."),
+        Case("a batch whose rows have very different scales",
+             (np.array([[1000.0, 999.0], [-1000.0, -999.0], [1.0, 2.0]]),),
+             hint="Subtract each row's own maximum (z.max(axis=-1, keepdims=True)), not the "
+                  "maximum of the whole batch: otherwise the row [−1000, −999] becomes "
+                  "e^(−2000) / e^(−2000) = 0 / 0."),
+    ),
+    random_cases=lambda rng: [
+        Case(f"random {i + 1}: z of shape {shape}", (rng.normal(scale=3.0, size=shape),))
+        for i, shape in enumerate([(4,), (3, 2), (5, 4), (1, 3)])
+    ],
+    hints=(
+        "softmax(z)_i = e^(z_i) / Σ_j e^(z_j): exponentiate, then divide by the sum of the row.",
+        "For stability subtract the maximum first: z - z.max(axis=-1, keepdims=True). "
+        "keepdims=True keeps the shape (n, 1), so it subtracts from each row its own maximum.",
+        "e = np.exp(z - np.max(z, axis=-1, keepdims=True)); "
+        "return e / e.sum(axis=-1, keepdims=True)",
+    ),
+    points=2,
+    seed=205,
+))
