@@ -354,13 +354,20 @@ def test_playground_is_deterministic_for_a_seed():
 def test_playground_network_diagram_follows_the_weights_and_the_architecture():
     app = training_playground(hidden=(8, 8), seed=0)
     weights = np.concatenate([layer.W.T.ravel() for layer in app.net.layers])
-    widths = np.asarray(app.edges.get_linewidths())
-    assert len(app.edges.get_segments()) == 2 * 8 + 8 * 8 + 8 * 3 == weights.size
-    assert widths[np.argmax(np.abs(weights))] == pytest.approx(4.0)
-    assert np.allclose(widths, 0.3 + 3.7 * np.abs(weights) / np.abs(weights).max())
+    expected_widths = 0.3 + 3.7 * np.abs(weights) / np.abs(weights).max()
+    positive, negative = app.positive_edges, app.negative_edges
+    assert len(positive.get_segments()) + len(negative.get_segments()) == 2 * 8 + 8 * 8 + 8 * 3
+    assert len(positive.get_segments()) == np.sum(weights >= 0)
+    assert np.allclose(positive.get_linewidths(), expected_widths[weights >= 0])
+    assert np.allclose(negative.get_linewidths(), expected_widths[weights < 0])
+    assert max(max(positive.get_linewidths()), max(negative.get_linewidths())) == pytest.approx(4.0)
+    assert negative.get_linestyle()[0][1] is not None and positive.get_linestyle()[0][1] is None  # dashed / solid
+    # the first weight, W1[0, 0], is the line from input 1 to hidden neuron 1
+    first = positive if weights[0] >= 0 else negative
+    assert np.allclose(first.get_segments()[0], app.segments[0])
     app.controls["hidden"].value = "4"
     assert [layer.n_neurons for layer in app.net.layers] == [4, 3]
-    assert len(app.edges.get_segments()) == 2 * 4 + 4 * 3
+    assert len(positive.get_segments()) + len(negative.get_segments()) == 2 * 4 + 4 * 3
     app.controls["hidden"].value = "4, banana"
     assert "whole numbers separated by commas" in app.readout.value
     assert [layer.n_neurons for layer in app.net.layers] == [4, 3]

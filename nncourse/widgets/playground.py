@@ -187,9 +187,11 @@ class TrainingPlayground(App):
                 self.message = str(error)
         if changed & {"dataset", "noise", "seed"}:
             self._make_data()
+            self._draw_points()
         if changed & {"dataset", "noise", "seed", "hidden", "activation"}:
             self._make_network()
-            self._rebuild_diagram()
+            if self._diagram_key() != self._drawn_diagram:
+                self._rebuild_diagram()  # new layer sizes or names: the static labels change
             self._reset_loss_axes()
         elif "optimizer" in changed:
             self.optimizer = get_optimizer(self.controls["optimizer"].value, self.controls["lr"].value)
@@ -238,7 +240,8 @@ class TrainingPlayground(App):
         grid = figure.add_gridspec(1, 3, width_ratios=(1, 1.15, 1.25), left=0.04, right=0.99, bottom=0.14,
                                    top=0.9, wspace=0.22)
         ax = self.boundary_axes = figure.add_subplot(grid[0])
-        self.boundary_image = ax.imshow(np.full((GRID, GRID, 3), 255, np.uint8),
+        self._boundary_pixels = np.full((GRID, GRID, 4), 255, np.uint8)
+        self.boundary_image = ax.imshow(self._boundary_pixels.copy(),
                                         extent=(-LIMIT, LIMIT, -LIMIT, LIMIT), origin="lower",
                                         interpolation="nearest", zorder=0)
         self.dynamic(self.boundary_image)
@@ -262,10 +265,14 @@ class TrainingPlayground(App):
 
         net_ax = self.network_axes = figure.add_subplot(grid[2])
         net_ax.set_axis_off()
-        self.edges = LineCollection([], zorder=1, capstyle="round")
-        net_ax.add_collection(self.edges)
+        # Two collections, one per sign, each with one colour and one line style: cheaper to draw
+        # than one collection with a style per line.
+        self.positive_edges = LineCollection([], zorder=1, colors=POSITIVE, linestyles="-")
+        self.negative_edges = LineCollection([], zorder=1, colors=NEGATIVE, linestyles="--")
+        for edges in (self.positive_edges, self.negative_edges):
+            net_ax.add_collection(edges)
         self.nodes = net_ax.scatter([], [], s=90, c="white", edgecolors="black", zorder=3)
-        self.dynamic(self.edges, self.nodes)
+        self.dynamic(self.positive_edges, self.negative_edges, self.nodes)
         self.layer_labels = []
         self._draw_points()
         self._rebuild_diagram()
@@ -284,15 +291,19 @@ class TrainingPlayground(App):
                                 label=f"class {k}")
             self.point_sets.append(self.dynamic(points))
 
+    def _diagram_key(self):
+        return (self.hidden_sizes, self.n_classes, self.controls_value("activation"))
+
     def _rebuild_diagram(self):
         """Node positions and edge segments for the current layer sizes (static until they change)."""
+        self._drawn_diagram = self._diagram_key()
         sizes = [2, *self.hidden_sizes, self.n_classes]
         top = max(sizes)
         positions = [[(column, (top - 1) / 2 - i - (top - n) / 2) for i in range(n)]
                      for column, n in enumerate(sizes)]
         segments = [[positions[c][i], positions[c + 1][j]]
                     for c in range(len(sizes) - 1) for j in range(sizes[c + 1]) for i in range(sizes[c])]
-        self.edges.set_segments(segments)
+        self.segments = np.array(segments, dtype=float)  # (weights, 2 ends, x and y)
         self.nodes.set_offsets([p for column in positions for p in column])
         ax = self.network_axes
         for label in self.layer_labels:
@@ -303,22 +314,37 @@ class TrainingPlayground(App):
         ax.set_xlim(-0.4, len(sizes) - 0.6)
         ax.set_ylim(-(top - 1) / 2 - 2.0, (top - 1) / 2 + 0.6)
         ax.set_title(f"network: {self.net.n_params} weights and biases", fontsize=10)
-        self._draw_points()
         self.invalidate_background()
 
     def controls_value(self, name):
         return (getattr(self, "controls", None) or self._controls_for_setup)[name].value
 
     def _reset_loss_axes(self, epochs: int = 100):
-        self.loss_axes.set_xlim(0, epochs)
-        self.loss_axes.set_ylim(0, max(1.2 * self.initial_loss, 0.1))
-        self.invalidate_background()
+        """Epochs 0 … 100 and losses up to 1.5·log(classes) (a fresh network's loss is about log(classes))."""
+        limits = ((0.0, float(epochs)), (0.0, 1.5 * float(np.log(self.n_classes))))
+        if (self.loss_axes.get_xlim(), self.loss_axes.get_ylim()) != limits:
+            self.loss_axes.set_xlim(*limits[0])
+            self.loss_axes.set_ylim(*limits[1])
+            self.invalidate_background()
+
+    def edge_weights(self) -> np.ndarray:
+        """Every weight, in the order of the diagram's lines (for each target neuron, its sources)."""
+        return np.concatenate([layer.W.T.ravel() for layer in self.net.layers])
+
+    def edge_widths(self) -> np.ndarray:
+        """Line widths: 0.3 for w = 0 up to 4 for the largest |w| of the network."""
+        weights = np.abs(self.edge_weights())
+        return 0.3 + 3.7 * weights / max(float(weights.max()), 1e-12)
 
     def boundary_rgb(self) -> np.ndarray:
-        """The grid's colours: class colours mixed by the predicted probabilities, lightened (uint8)."""
+        """The grid's colours: class colours mixed by the predicted probabilities, lightened.
+
+        Returned as opaque RGBA bytes (GRID, GRID, 4), the form matplotlib draws without converting.
+        """
         probabilities = self.net.forward(self.grid_points)
         colours = 1.0 - 0.55 * (1.0 - probabilities @ CLASS_COLOURS[:self.n_classes])
-        return (255 * colours).astype(np.uint8).reshape(GRID, GRID, 3)
+        self._boundary_pixels[..., :3] = (255 * colours).reshape(GRID, GRID, 3)
+        return self._boundary_pixels.copy()
 
     def update_artists(self):
         self.boundary_image.set_data(self.boundary_rgb())
@@ -331,11 +357,11 @@ class TrainingPlayground(App):
             self.invalidate_background()
         self.loss_line.set_data([0] + epochs, [self.initial_loss] + losses)
         self.val_line.set_data(epochs, val_losses)
-        weights = np.concatenate([layer.W.T.ravel() for layer in self.net.layers])  # target-major, as the segments
-        largest = max(float(np.max(np.abs(weights))), 1e-12)
-        self.edges.set_linewidths(0.3 + 3.7 * np.abs(weights) / largest)
-        self.edges.set_colors([POSITIVE if w >= 0 else NEGATIVE for w in weights])
-        self.edges.set_linestyles(["-" if w >= 0 else "--" for w in weights])
+        widths = self.edge_widths()
+        positive = self.edge_weights() >= 0
+        for edges, chosen in ((self.positive_edges, positive), (self.negative_edges, ~positive)):
+            edges.set_segments(self.segments[chosen])
+            edges.set_linewidths(widths[chosen])
         self.readout.value = self.readout_html()
 
     def readout_html(self) -> str:
