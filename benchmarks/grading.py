@@ -28,7 +28,7 @@ SOLUTION = SOLUTIONS / "01_neuron.ipynb"
 EXERCISE = ROOT / "exercises" / "01_neuron.ipynb"
 
 BROKEN_WEIGHTED_SUM = {
-    "wrong": "def weighted_sum(inputs, weights, bias):\n    return float(np.dot(inputs, weights))\n",
+    "wrong": "def weighted_sum(inputs, weights, bias):\n    return np.dot(inputs, weights)\n",
     "exception": "def weighted_sum(inputs, weights, bias):\n    return inputs[99]\n",
     "syntax": "def weighted_sum(inputs, weights, bias)\n    return 0\n",
 }

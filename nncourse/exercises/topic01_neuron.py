@@ -73,7 +73,8 @@ WEIGHTED_SUM = register(Exercise(
     ),
     random_cases=lambda rng: _random_vectors(rng, 5),
     hints=(
-        "Pair each input with its weight: inputs[0] with weights[0], inputs[1] with weights[1], ...",
+        "Pair each input with its weight: inputs[0] with weights[0], inputs[1] with weights[1], "
+        "and so on.",
         "Multiply each pair, add up the products, then add the bias once (not once per input).",
         "In numpy: np.dot(inputs, weights) + bias. In plain Python: "
         "sum(x * w for x, w in zip(inputs, weights)) + bias.",

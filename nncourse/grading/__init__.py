@@ -22,7 +22,7 @@ evaluate      run the cases on the learner's code (`collect_outcomes`) and judge
 messages      the text of a verdict
 inline        `check`, `hint`, `summary`: what a learner calls
 notebook_json read a (possibly damaged) .ipynb as plain JSON
-answers       the instructor's notebook (`Assignment`) and the learner's answer cells in a submission
+answers       the instructor's notebook (`Assignment`); the learner's answer cells in a submission
 release       solutions/ -> exercises/ (`nncourse release`)
 transport     values between grader and child process, without pickle
 child         the child process that runs a learner's answers for one exercise

@@ -56,7 +56,8 @@ class Cell:
     @property
     def points(self) -> int | None:
         value = self.nbgrader.get("points")
-        return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return int(value) if is_number else None
 
     @property
     def tags(self) -> list[str]:

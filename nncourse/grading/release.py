@@ -139,7 +139,8 @@ def solution_problems(path: str | Path) -> list[str]:
             continue
         missing = [k for k in NBGRADER_KEYS if k not in info]
         if missing:
-            problems.append(f"{path.name} cell {cell.index + 1}: nbgrader metadata lacks {missing}.")
+            problems.append(
+                f"{path.name} cell {cell.index + 1}: nbgrader metadata lacks {missing}.")
         if cell.is_answer:
             answers[cell.grade_id] = cell
             if BEGIN not in cell.source or END not in cell.source:

@@ -111,7 +111,9 @@ points.</p>
 
 
 def exercise_columns(batch: BatchReport) -> list[str]:
-    return [slot.exercise_id for a in batch.assignments for slot in a.slots]
+    """The exercises of every assignment that at least one submission answers, in order."""
+    answered = {r.assignment for r in batch.submissions}
+    return [slot.exercise_id for a in batch.assignments if a.name in answered for slot in a.slots]
 
 
 def write_reports(batch: BatchReport, outdir: str | Path) -> Path:

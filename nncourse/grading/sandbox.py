@@ -243,7 +243,8 @@ def _run_in(work: Path, job: ChildJob) -> ChildRun:
             return ChildRun(None, {}, f"its result could not be read ({error})", last_step,
                             seconds)
     reason = _failure_reason(returncode, timed_out, job, work)
-    return ChildRun(None, {}, reason, last_step, seconds, infrastructure=not steps and not timed_out)
+    before_learner_code = not steps and not timed_out
+    return ChildRun(None, {}, reason, last_step, seconds, infrastructure=before_learner_code)
 
 
 def _kill_group(pid: int) -> None:
@@ -291,7 +292,8 @@ def _failure_reason(returncode: int | None, timed_out: bool, job: ChildJob, work
         return f"it ran out of memory (the limit is {job.memory_bytes // (1 << 20)} MB)"
     if returncode is None:
         return "the process ended before giving a result"
-    return f"the process ended before giving a result (exit code {returncode}: sys.exit or os._exit?)"
+    return (f"the process ended before giving a result (exit code {returncode}: "
+            f"sys.exit or os._exit?)")
 
 
 def _stderr_tail(path: Path, size: int = 2000) -> str:
