@@ -12,6 +12,10 @@ The pieces, one idea per module:
 - `gradcheck`: numerical gradients to check backprop
 - `data`: toy data sets made with numpy
 - `examples`: the worked networks of the course
+- `value`: a scalar `Value` that records its computational graph, for backprop by hand
+- `explain`: a forward and backward pass written out term by term with the real numbers
+- `plots`: the course's figures; `widgets`: its interactive apps; `quiz`: self-test questions
+- `grading`: exercise checks and the grader (`nncourse release`, `nncourse grade`)
 """
 
 __version__ = "0.1.0"
