@@ -12,11 +12,11 @@ from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 
 
-def dense_backward(dz, X, W):
+def dense_backward(X, W, dz):
     return dz @ W.T, X.T @ dz, dz.sum(axis=0)
 
 
-def dense_backward_wrong_sign(dz, X, W):
+def dense_backward_wrong_sign(X, W, dz):
     return dz @ W.T, -(X.T @ dz), dz.sum(axis=0)
 
 
@@ -40,11 +40,11 @@ def test_a_wrong_backward_does_not_learn():
 
 
 def test_an_unwritten_backward_is_refused_in_words():
-    net = with_learner_backward(mlp([2, 4, 1], output="sigmoid"), lambda dz, X, W: None)
+    net = with_learner_backward(mlp([2, 4, 1], output="sigmoid"), lambda X, W, dz: None)
     with pytest.raises(CourseError, match="must return three arrays"):
         train(net, epochs=1)
     net = with_learner_backward(mlp([2, 4, 1], output="sigmoid"),
-                                lambda dz, X, W: (dz @ W.T, X.T @ dz, dz))
+                                lambda X, W, dz: (dz @ W.T, X.T @ dz, dz))
     with pytest.raises(CourseError, match=r"your db has shape \(4, 1\); it must have shape \(1,\)"):
         train(net, epochs=1)
 

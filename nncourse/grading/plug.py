@@ -11,9 +11,9 @@
     net = with_learner_backward(mlp([2, 8, 1], hidden="tanh", output="sigmoid"), dense_backward)
     history = net.fit(X, y, loss="binary_crossentropy", lr=0.5, epochs=500)
 
-`dense_backward(dz, X, W)` receives dL/dZ of a layer (shape (n, neurons)), the layer's cached
-input X (n, inputs) and its weights W (inputs, neurons), and returns (dX, dW, db):
-dW = Xᵀ @ dz, db = Σ_rows dz, dX = dz @ Wᵀ. Everything else (forward pass, activations, loss,
+`dense_backward(X, W, dZ)` (the signature of exercise 05.dense_backward) receives a layer's
+cached input X (n, inputs), its weights W (inputs, neurons) and dL/dZ (n, neurons), and returns
+(dX, dW, db): dW = Xᵀ @ dZ, db = Σ_rows dZ, dX = dZ @ Wᵀ. Everything else (forward pass, activations, loss,
 optimiser) stays the engine's, so a right answer trains exactly like the engine and a wrong one
 visibly does not. A result of the wrong shape, or None, is refused with a plain sentence.
 """
@@ -55,7 +55,7 @@ class LearnerDense(Dense):
     learner_backward: Callable | None = None
 
     def backward_from_z(self, dz, input_gradient: bool = True):
-        result = self.learner_backward(dz, self.X, self.W)
+        result = self.learner_backward(self.X, self.W, dz)
         if not isinstance(result, tuple | list) or len(result) != 3:
             raise CourseError(f"{self.label}: your dense_backward must return three arrays "
                               f"(dX, dW, db); it returned {type(result).__name__}.")
