@@ -316,3 +316,25 @@ def test_exit_status_1_when_the_grader_itself_fails(tmp_path, monkeypatch, capsy
     assert status == 1
     assert "not graded properly" in capsys.readouterr().err
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["fully_graded"] is False
+
+
+def test_a_learner_with_several_notebooks_gets_one_row(tmp_path):
+    exercises = sorted(subs.EXERCISE.parent.glob("*.ipynb"))
+    for learner in ("alice", "bob"):
+        (tmp_path / learner).mkdir()
+        for path in exercises:
+            (tmp_path / learner / path.name).write_text(path.read_text())
+    from nncourse.grading.grader import GradingOptions, grade
+    from nncourse.grading.reports import write_reports
+
+    batch = grade([tmp_path], GradingOptions(solutions=subs.SOLUTION.parent, jobs=2,
+                                             progress=False))
+    write_reports(batch, tmp_path / "out")
+    with (tmp_path / "out" / "grades.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["learner"] for r in rows] == ["alice", "bob"]
+    assert len(rows[0]["notebooks"].split(";")) == len(exercises)
+    topics = {column.split(".")[0] for column in rows[0] if "." in column}
+    assert topics == {path.name[:2] for path in exercises}
+    alice = json.loads((tmp_path / "out" / "alice" / "results.json").read_text())
+    assert alice["max_score"] == sum(r.max_score for r in batch.submissions) / 2
