@@ -311,6 +311,7 @@ def test_descent_learning_rate_slider_is_logarithmic_and_rounded():
     app = descent_explorer()
     slider = app.controls["lr"]
     assert isinstance(slider, widgets.FloatLogSlider) and slider.base == 10
+    assert slider.readout_format == ".3"  # three significant digits in the browser: 0.0126
     slider.value = 0.012589254117941673  # 10^−1.9, as the slider sends it
     assert app.state["lr"] == 0.01259
     assert "η = 0.0126" in app.readout.value

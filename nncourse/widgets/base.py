@@ -65,8 +65,11 @@ def float_slider(description, value, low, high, step, readout_format=".2f"):
                                continuous_update=True, style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
 
 
-def log_slider(description, value, low_exponent, high_exponent, step=0.05, readout_format=".4g"):
-    """A FloatLogSlider (base 10) for a learning rate: equal steps multiply the value."""
+def log_slider(description, value, low_exponent, high_exponent, step=0.05, readout_format=".3"):
+    """A FloatLogSlider (base 10) for a learning rate: equal steps multiply the value.
+
+    The readout ".3" is d3's "three significant digits, trailing zeros dropped": 0.1, 0.0316.
+    """
     return widgets.FloatLogSlider(value=float(value), base=10, min=low_exponent, max=high_exponent,
                                   step=step, description=description, readout_format=readout_format,
                                   style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
