@@ -338,3 +338,11 @@ def test_a_learner_with_several_notebooks_gets_one_row(tmp_path):
     assert topics == {path.name[:2] for path in exercises}
     alice = json.loads((tmp_path / "out" / "alice" / "results.json").read_text())
     assert alice["max_score"] == sum(r.max_score for r in batch.submissions) / 2
+
+
+def test_hidden_checks_for_an_unknown_exercise_are_refused(tmp_path):
+    (tmp_path / "typo.py").write_text(HIDDEN_CHECKS.replace('"01.weighted_sum"', '"01.weighted_summ"'))
+    from nncourse.cli import main
+
+    assert main(["grade", str(subs.SOLUTION), "-o", str(tmp_path / "out"), "--hidden",
+                 str(tmp_path), "--solutions", str(subs.SOLUTION.parent), "--no-progress"]) == 2

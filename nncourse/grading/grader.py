@@ -179,15 +179,21 @@ class Grader:
                 raise CourseError(f"There is no assignment {options.assignment!r}; "
                                   f"the solutions folder has: {names}.")
             self.assignments = chosen
-        hidden = load_hidden_checks(options.hidden) if options.hidden else {}
-        self.prepared = {a.name: prepare(a, hidden) for a in self.assignments}
-        self.names = {e: p.exercise.names for prep in self.prepared.values()
-                      for e, p in prep.items()}
+        self.hidden = load_hidden_checks(options.hidden) if options.hidden else {}
+        self.names = {slot.exercise_id: get_exercise(slot.exercise_id).names
+                      for a in self.assignments for slot in a.slots}
+        unknown = sorted(set(self.hidden) - set(self.names))
+        if unknown:
+            raise CourseError(f"The hidden checks name exercises that no assignment has: "
+                              f"{', '.join(unknown)}.")
+        self.prepared: dict[str, dict[str, PreparedExercise]] = {}
 
     def grade(self, paths: Sequence[str | Path]) -> BatchReport:
         started = time.perf_counter()
         files = collect_submissions(paths)
         reports, tasks = self._plan(files)
+        for _, _, exercise_id in tasks:  # expected values are computed here, before any thread
+            self._prepared(exercise_id)
         results: dict[tuple[int, str], list[TestResult]] = {}
         progress = _progress_bar(len(tasks), self.options.progress)
         try:
@@ -236,9 +242,8 @@ class Grader:
         self._guess_unknown_assignments(reports)
         for index, (report, notebook) in enumerate(zip(reports, notebooks)):
             if report.assignment is None:
-                report.problem = (report.problem or "") + (
-                    " It does not match any assignment (no known exercise was found in it)."
-                ).strip()
+                no_match = "It does not match any assignment (no known exercise was found in it)."
+                report.problem = " ".join(filter(None, [report.problem, no_match]))
                 continue
             assignment = self._assignment(report)
             if notebook is None:
@@ -263,10 +268,11 @@ class Grader:
                     report.assignment = only
 
     def _prepared(self, exercise_id: str) -> PreparedExercise:
-        for prepared in self.prepared.values():
-            if exercise_id in prepared:
-                return prepared[exercise_id]
-        raise KeyError(exercise_id)
+        """An exercise's cases and expected values; each assignment is prepared when first needed."""
+        assignment = next(a for a in self.assignments if exercise_id in a.exercise_ids)
+        if assignment.name not in self.prepared:
+            self.prepared[assignment.name] = prepare(assignment, self.hidden)
+        return self.prepared[assignment.name][exercise_id]
 
     def _grade_exercise(self, report: SubmissionReport, blocks: list[AnswerBlock],
                         exercise_id: str) -> tuple[list[TestResult], float, list[str]]:
