@@ -387,3 +387,36 @@ def test_playground_controls_rebuild_data_and_optimiser():
     assert app.state["dataset"] == "circles" and app.state["batch_size"] == "full"
     app.run(200)
     assert app.accuracy() > 0.9
+
+
+def test_playground_divergence_is_reported_and_undone_without_numpy_warnings():
+    app = training_playground(dataset="blobs", hidden=(16, 16, 16, 16), activation="identity", lr=1.0,
+                              batch_size=1, optimizer="momentum", epochs_per_step=3, seed=0)
+    before = app.net.get_weights()
+    app.step()  # numpy floating-point errors raise in this suite: none may escape
+    assert "diverged" in app.readout.value and app.epoch == 0
+    assert all(np.array_equal(a, b) for a, b in zip(app.net.parameters(), before))
+    assert np.array_equal(app.boundary_image.get_array(), app.boundary_rgb())  # drawn from the restored net
+    assert not app.play.playing
+
+
+@pytest.mark.parametrize("dataset, classes", [("spirals", 3), ("moons", 2), ("circles", 2), ("xor", 2),
+                                              ("blobs", 3)])
+def test_playground_every_data_set_trains(dataset, classes):
+    app = training_playground(dataset=dataset, hidden=(6,), epochs_per_step=5, seed=1)
+    assert app.n_classes == classes and len(app.point_sets) == classes
+    assert app.boundary_image.get_array().shape == (64, 64, 4)
+    app.step()
+    assert app.epoch == 5 and np.isfinite(app.history["val_loss"][-1])
+
+
+def test_descent_buttons_can_be_hidden():
+    app = descent_explorer(hide=("play", "pause", "start_p1", "start_p2"))
+    shown = app.displayed_widgets()
+    assert app.play not in shown and app.buttons["pause"] not in shown
+    assert app.buttons["step"] in shown and app.controls["lr"] in shown
+    app.buttons["step"].click()
+    app.buttons["step"].click()
+    assert app.state["steps"] == 2
+    app.buttons["reset"].click()
+    assert app.state["steps"] == 0
