@@ -157,7 +157,7 @@ class DescentExplorer(App):
         self._set_start_range(controls, landscape, start)
         self.path = None
         self._contours = []
-        super().__init__(controls, buttons=buttons, hide=hide, show=show, figsize=(8.5, 3.5))
+        super().__init__(controls, buttons=buttons, hide=hide, show=show, figsize=(8.0, 3.2))
         if steps:
             self.set_state(steps=steps)
 
@@ -244,7 +244,7 @@ class DescentExplorer(App):
     # ------------------------------------------------------------------ figure
     def build(self, figure):
         self.map_axes, self.loss_axes = figure.subplots(
-            1, 2, gridspec_kw=dict(width_ratios=(1.1, 1), left=0.07, right=0.98, bottom=0.15, top=0.9,
+            1, 2, gridspec_kw=dict(width_ratios=(1.1, 1), left=0.09, right=0.98, bottom=0.15, top=0.9,
                                    wspace=0.25))
         ax = self.map_axes
         (self.path_line,) = ax.plot([], [], "-o", color="white", markeredgecolor="black", markersize=3.5,

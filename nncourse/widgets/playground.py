@@ -86,7 +86,7 @@ class TrainingPlayground(App):
 
     title = "Training playground"
 
-    def __init__(self, dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.03, batch_size=16,
+    def __init__(self, dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
                  optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(), show=None):
         if dataset not in DATASETS:
             raise CourseError(f"Unknown data set {dataset!r}; choose one of: {', '.join(DATASETS)}.")
@@ -125,7 +125,7 @@ class TrainingPlayground(App):
         self._controls_for_setup = controls
         self._make_data(controls)
         self._make_network(controls)
-        super().__init__(controls, buttons=buttons, hide=hide, show=show, figsize=(10.5, 3.5))
+        super().__init__(controls, buttons=buttons, hide=hide, show=show, figsize=(9.6, 3.2))
 
     # ------------------------------------------------------------------ model
     def _make_data(self, controls=None):
@@ -384,11 +384,11 @@ class TrainingPlayground(App):
         return float(np.mean(predicted_labels(self.net.forward(self.X_val), self.net) == self.y_val))
 
 
-def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.03, batch_size=16,
+def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
                         optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(), show=None):
     """Train a small network on 2-D data and watch the decision boundary, the losses and the weights.
 
-    training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.03, batch_size=16,
+    training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
                         optimizer="adam", seed=0)
     app.step() trains one frame (epochs_per_step epochs), app.run(100) trains 100 epochs, app.reset()
     starts again; the play button trains frame after frame.
