@@ -369,6 +369,9 @@ def test_playground_network_diagram_follows_the_weights_and_the_architecture():
     app.controls["hidden"].value = "4"
     assert [layer.n_neurons for layer in app.net.layers] == [4, 3]
     assert len(positive.get_segments()) + len(negative.get_segments()) == 2 * 4 + 4 * 3
+    app.set_state(hidden=(5, 3))
+    assert app.state["hidden"] == "5, 3" and [layer.n_neurons for layer in app.net.layers] == [5, 3, 3]
+    app.set_state(hidden="4")
     app.controls["hidden"].value = "4, banana"
     assert "whole numbers separated by commas" in app.readout.value
     assert [layer.n_neurons for layer in app.net.layers] == [4, 3]

@@ -309,4 +309,6 @@ def _checked_value(name, widget, value):
         if isinstance(widget, widgets.FloatLogSlider):
             return float(f"{number:.4g}")
         return round(number, DECIMALS)
+    if isinstance(widget, widgets.Text) and isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value)  # hidden=(8, 8) → "8, 8"
     return value
