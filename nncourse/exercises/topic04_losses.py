@@ -1,0 +1,295 @@
+"""Topic 04, loss functions: the exercises of solutions/04_losses.ipynb.
+
+    MSE  = (1/N)·Σ (ŷ − y)² over all N numbers          dMSE/dŷ = 2·(ŷ − y)/N
+    BCE  = −mean[y·log p + (1 − y)·log(1 − p)]           p kept inside [1e-12, 1 − 1e-12]
+    CCE  = −(1/n)·Σ_samples Σ_classes y_k·log p_k          (one-hot targets, n samples)
+    CCE from logits s and labels c: (1/n)·Σ_i [log Σ_k e^(s_ik) − s_ic],  dL/ds = (softmax(s) − y)/n
+
+The syllabus numbers: MSE([2.5, 5.5, 1.5], [3, 5, 2]) = 0.25; BCE with label 1 is 0.1054 for
+p = 0.9 and 2.3026 for p = 0.1; CCE for the class "dog" is 1.6094 for [0.7, 0.2, 0.1] and 0.1054
+for [0.05, 0.9, 0.05]. The references are the engine's `nncourse.losses`; the learner's code runs
+under `call_strictly`, so log(0), 0·log(0) and e^1000 are failed cases with their reasons.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncourse.activations import softmax
+from nncourse.exercises.strict_numerics import call_strictly
+from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
+
+PREDICTIONS, TARGETS = np.array([2.5, 5.5, 1.5]), np.array([3.0, 5.0, 2.0])
+DOG = np.array([[0.0, 1.0, 0.0]])
+UNSURE, CONFIDENT = np.array([[0.7, 0.2, 0.1]]), np.array([[0.05, 0.9, 0.05]])
+LOGITS_3232 = np.array([[0.9897, 0.7535]])
+
+CLIP_HINT = ("log(0) is −inf. Keep the probabilities inside [EPS, 1 − EPS] with "
+             "np.clip(p, EPS, 1 - EPS) before taking any logarithm.")
+
+
+def _strict(name: str):
+    return lambda f, *args: call_strictly(f[name], *args)
+
+
+def _random_regression(rng: np.random.Generator):
+    cases = []
+    for index, shape in enumerate([(4,), (3, 2), (5, 1)]):
+        y_true = np.round(rng.normal(scale=3.0, size=shape), 2)
+        y_pred = y_true + np.round(rng.normal(size=shape), 2)
+        cases.append(Case(f"random {index + 1}: shape {shape}", (y_pred, y_true)))
+    return cases
+
+
+def _random_binary(rng: np.random.Generator):
+    cases = []
+    for index, shape in enumerate([(5,), (3, 1), (2, 4)]):
+        p = np.round(rng.uniform(0.01, 0.99, size=shape), 3)
+        y = rng.integers(0, 2, size=shape).astype(float)
+        cases.append(Case(f"random {index + 1}: shape {shape}", (p, y)))
+    return cases
+
+
+def _random_classes(rng: np.random.Generator, n_cases: int):
+    """(n, k) logits of moderate size and integer labels."""
+    draws = []
+    for _ in range(n_cases):
+        n, k = int(rng.integers(1, 6)), int(rng.integers(2, 5))
+        draws.append((rng.normal(size=(n, k)), rng.integers(0, k, size=n)))
+    return draws
+
+
+def _random_probabilities(rng: np.random.Generator):
+    cases = []
+    for index, (logits, labels) in enumerate(_random_classes(rng, 3)):
+        P, Y = softmax(logits), np.eye(logits.shape[1])[labels]
+        cases.append(Case(f"random {index + 1}: {P.shape[0]} samples, {P.shape[1]} classes",
+                          (P, Y)))
+    return cases
+
+
+def _random_logits(rng: np.random.Generator):
+    return [Case(f"random {index + 1}: {logits.shape[0]} samples, {logits.shape[1]} classes",
+                 (logits, labels))
+            for index, (logits, labels) in enumerate(_random_classes(rng, 4))]
+
+
+def reference_mse(y_pred, y_true):
+    return MeanSquaredError().value(y_pred, y_true)
+
+
+def reference_mse_gradient(y_pred, y_true):
+    return MeanSquaredError().gradient(y_pred, y_true)
+
+
+def reference_binary_cross_entropy(p, y):
+    return BinaryCrossEntropy().value(p, y)
+
+
+def reference_categorical_cross_entropy(P, Y):
+    return CategoricalCrossEntropy().value(P, Y) + 0.0  # + 0.0 shows a loss of −0.0 as 0
+
+
+def reference_cross_entropy_from_logits(logits, labels):
+    return CategoricalCrossEntropy(from_logits=True).value(logits, labels) + 0.0
+
+
+def reference_cross_entropy_gradient(logits, labels):
+    return CategoricalCrossEntropy(from_logits=True).gradient(logits, labels)
+
+
+MSE = register(Exercise(
+    id="04.mse",
+    title="Mean squared error",
+    names=("mse",),
+    arg_names=("y_pred", "y_true"),
+    reference=reference_mse,
+    call=_strict("mse"),
+    cases=(
+        Case("predictions [2.5, 5.5, 1.5] for targets [3, 5, 2]", (PREDICTIONS, TARGETS),
+             hint="Every error is ±0.5 and every square 0.25, so their mean is 0.25."),
+        Case("perfect predictions", (TARGETS.copy(), TARGETS)),
+        Case("one large error among small ones", (np.array([1.0, 2.0, 3.0, 8.0]),
+                                                  np.array([1.0, 2.0, 3.0, 4.0])),
+             hint="Square each error before averaging: the error 4 counts as 16."),
+        Case("a batch of shape (2, 3)", (np.array([[1.0, 0.0, 2.0], [0.5, 0.5, 0.5]]),
+                                         np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])),
+             hint="Average over every number of the batch (here 6), and return one number."),
+    ),
+    random_cases=_random_regression,
+    hints=(
+        "Three steps: the errors ŷ − y, their squares, the mean of the squares.",
+        "np.mean averages over every entry of an array, whatever its shape.",
+        "return float(np.mean((y_pred - y_true) ** 2))",
+    ),
+    points=1,
+    seed=401,
+))
+
+MSE_GRADIENT = register(Exercise(
+    id="04.mse_gradient",
+    title="The gradient of the mean squared error",
+    names=("mse_gradient",),
+    arg_names=("y_pred", "y_true"),
+    reference=reference_mse_gradient,
+    call=_strict("mse_gradient"),
+    cases=(
+        Case("predictions [2.5, 5.5, 1.5] for targets [3, 5, 2]", (PREDICTIONS, TARGETS),
+             hint="2·(ŷ − y)/N with N = 3: 2·(−0.5)/3 = −0.3333 for the first prediction. "
+                  "It is negative because raising that prediction lowers the loss."),
+        Case("a batch of shape (2, 3)", (np.array([[1.0, 0.0, 2.0], [0.5, 0.5, 0.5]]),
+                                         np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])),
+             hint="N counts every number in the batch: here 6, not 2 or 3."),
+    ),
+    random_cases=_random_regression,
+    gradient=GradientCheck(
+        scalar=lambda f, y_pred, y_true: MeanSquaredError().value(y_pred, y_true),
+        gradient=lambda f, y_pred, y_true: call_strictly(f["mse_gradient"], y_pred, y_true),
+    ),
+    hints=(
+        "Differentiate (1/N)·Σ (ŷ − y)² with respect to one prediction ŷ_i: only one term of "
+        "the sum contains it.",
+        "d/dŷ_i of (ŷ_i − y_i)² is 2·(ŷ_i − y_i); keep the 1/N of the mean.",
+        "return 2 * (y_pred - y_true) / y_pred.size",
+    ),
+    points=1,
+    seed=402,
+))
+
+BINARY_CROSS_ENTROPY = register(Exercise(
+    id="04.binary_cross_entropy",
+    title="Binary cross-entropy, safe at p = 0 and p = 1",
+    names=("binary_cross_entropy",),
+    arg_names=("p", "y"),
+    reference=reference_binary_cross_entropy,
+    call=_strict("binary_cross_entropy"),
+    cases=(
+        Case("label 1, p = 0.9", (0.9, 1.0), hint="−log(0.9) = 0.1054."),
+        Case("label 1, p = 0.1", (0.1, 1.0),
+             hint="−log(0.1) = 2.3026: confident and wrong costs much more."),
+        Case("label 0, p = 0.2", (0.2, 0.0),
+             hint="For label 0 only the second term counts: −log(1 − 0.2) = 0.2231."),
+        Case("a batch: p = [0.9, 0.1, 0.8], y = [1, 0, 1]",
+             (np.array([0.9, 0.1, 0.8]), np.array([1.0, 0.0, 1.0])),
+             hint="Compute the loss of every prediction, then return their mean: one number."),
+        Case("certain and wrong: p = 0 for label 1", (np.array([0.0]), np.array([1.0])),
+             hint=CLIP_HINT + " Then the loss is −log(1e-12) = 27.63: large, but a number."),
+        Case("certain and right: p = [1, 0], y = [1, 0]",
+             (np.array([1.0, 0.0]), np.array([1.0, 0.0])),
+             hint="Here the unused term is 0·log(0), which numpy computes as 0·(−inf) = NaN. "
+                  "Clip on both sides: " + CLIP_HINT),
+    ),
+    random_cases=_random_binary,
+    hints=(
+        "L = −[y·log p + (1 − y)·log(1 − p)] for each prediction, then the mean over all of them.",
+        "Clip first, p = np.clip(p, EPS, 1 - EPS), so that neither log(p) nor log(1 − p) is "
+        "ever log(0). EPS = 1e-12 is defined in the first cell.",
+        "p = np.clip(p, EPS, 1 - EPS); "
+        "return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))",
+    ),
+    points=2,
+    seed=403,
+))
+
+CATEGORICAL_CROSS_ENTROPY = register(Exercise(
+    id="04.categorical_cross_entropy",
+    title="Categorical cross-entropy from probabilities",
+    names=("categorical_cross_entropy",),
+    arg_names=("P", "Y"),
+    reference=reference_categorical_cross_entropy,
+    call=_strict("categorical_cross_entropy"),
+    cases=(
+        Case("a dog, predicted [0.7, 0.2, 0.1]", (UNSURE, DOG),
+             hint="Only the true class counts: −log(0.2) = 1.6094."),
+        Case("a dog, predicted [0.05, 0.9, 0.05]", (CONFIDENT, DOG),
+             hint="−log(0.9) = 0.1054."),
+        Case("both predictions as a batch", (np.vstack([UNSURE, CONFIDENT]), np.vstack([DOG, DOG])),
+             hint="Sum over the classes, then average over the samples (rows): "
+                  "(1.6094 + 0.1054) / 2 = 0.8574."),
+        Case("a zero probability on a wrong class", (np.array([[0.0, 1.0, 0.0]]), DOG),
+             hint="The expected loss is (nearly) 0, but y·log p computes 0·log(0) = 0·(−inf) = "
+                  "NaN for the wrong classes. " + CLIP_HINT),
+        Case("certain and wrong", (np.array([[1.0, 0.0, 0.0]]), DOG),
+             hint=CLIP_HINT + " Then the loss is −log(1e-12) = 27.63."),
+    ),
+    random_cases=_random_probabilities,
+    hints=(
+        "L = −(1/n)·Σ_samples Σ_classes y·log p: the one-hot Y picks the log-probability of each "
+        "sample's true class.",
+        "Clip P into [EPS, 1 − EPS] before np.log; sum over everything, divide by the number of "
+        "rows, P.shape[0].",
+        "P = np.clip(P, EPS, 1 - EPS); return float(-np.sum(Y * np.log(P)) / P.shape[0])",
+    ),
+    points=1,
+    seed=404,
+))
+
+CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
+    id="04.cross_entropy_from_logits",
+    title="Cross-entropy from logits, stable at ±1000",
+    names=("cross_entropy_from_logits",),
+    arg_names=("logits", "labels"),
+    reference=reference_cross_entropy_from_logits,
+    call=_strict("cross_entropy_from_logits"),
+    cases=(
+        Case("the 3-2-3-2 network, true class 0", (LOGITS_3232, np.array([0])),
+             hint="softmax gives [0.558777, 0.441223], so the loss is −log(0.558777) = 0.5820."),
+        Case("the 3-2-3-2 network, true class 1", (LOGITS_3232, np.array([1])),
+             hint="−log(0.441223) = 0.8182: the label says which column to use."),
+        Case("the dog again: logits log([0.7, 0.2, 0.1])", (np.log(UNSURE), np.array([1])),
+             hint="These logits give softmax [0.7, 0.2, 0.1], so the loss is −log(0.2) = 1.6094."),
+        Case("huge logits, the right class", (np.array([[1000.0, 0.0, -1000.0]]), np.array([0])),
+             hint="e^1000 overflows: use log Σ e^s = max(s) + log Σ e^(s − max(s))."),
+        Case("huge logits, the wrong class", (np.array([[1000.0, 0.0, -1000.0]]), np.array([2])),
+             hint="Expected 2000: log Σ e^s ≈ 1000, minus the true class's logit −1000. Going "
+                  "through softmax first gives probability 0 and log(0); stay with logits: "
+                  "loss = log Σ_k e^(s_k) − s_true."),
+        Case("a batch of two, large logits", (np.array([[1000.0, 999.0], [-1000.0, -999.0]]),
+                                              np.array([1, 0])),
+             hint="Take the maximum of each row separately (axis=1, keepdims=True), and average "
+                  "the per-sample losses over the rows."),
+    ),
+    random_cases=_random_logits,
+    hints=(
+        "For one sample, −log softmax(s)_c = log Σ_k e^(s_k) − s_c, where c is the true class.",
+        "log Σ_k e^(s_k) = m + log Σ_k e^(s_k − m) with m the row's maximum: every exponent is "
+        "then ≤ 0 and nothing overflows.",
+        "labels holds one class index per row: logits[np.arange(n), labels] picks s_c of every "
+        "row. Average the n losses.",
+    ),
+    points=2,
+    seed=405,
+))
+
+CROSS_ENTROPY_GRADIENT = register(Exercise(
+    id="04.cross_entropy_gradient",
+    title="The gradient of cross-entropy with respect to the logits",
+    names=("cross_entropy_gradient",),
+    arg_names=("logits", "labels"),
+    reference=reference_cross_entropy_gradient,
+    call=_strict("cross_entropy_gradient"),
+    cases=(
+        Case("the 3-2-3-2 network, true class 0", (LOGITS_3232, np.array([0])),
+             hint="softmax − one-hot: [0.558777 − 1, 0.441223 − 0] = [−0.441223, 0.441223]."),
+        Case("a batch of two", (np.vstack([LOGITS_3232, np.log(UNSURE[:, :2])]), np.array([0, 1])),
+             hint="Divide by the number of samples, n = 2: the loss is a mean over the rows."),
+        Case("huge logits", (np.array([[1000.0, 0.0, -1000.0]]), np.array([2])),
+             hint="The softmax here must be the stable one (subtract each row's maximum)."),
+    ),
+    random_cases=_random_logits,
+    gradient=GradientCheck(
+        scalar=lambda f, logits, labels: reference_cross_entropy_from_logits(logits, labels),
+        gradient=lambda f, logits, labels: call_strictly(f["cross_entropy_gradient"], logits,
+                                                         labels),
+    ),
+    hints=(
+        "Softmax followed by cross-entropy has a famously simple gradient: "
+        "dL/ds = (softmax(s) − y) / n, with y the one-hot targets.",
+        "np.eye(k)[labels] turns the labels into one-hot rows; softmax is imported in the first "
+        "cell.",
+        "Y = np.eye(logits.shape[1])[labels]; return (softmax(logits) - Y) / logits.shape[0]",
+    ),
+    points=1,
+    seed=406,
+))
