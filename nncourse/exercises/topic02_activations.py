@@ -23,7 +23,9 @@ RANDOM_SHAPES = [(4,), (2, 3), (5, 1), (3, 4)]
 
 OVERFLOW_HINT = ("np.exp(1000) does not fit in a float: it overflows to inf. Arrange the formula "
                  "so that e is only raised to a negative power: e^(−|z|) is always between 0 and "
-                 "1. For z < 0 use the equal form e^z / (1 + e^z).")
+                 "1. For z < 0 use the equal form e^z / (1 + e^z). Careful: np.where(c, A, B) "
+                 "computes A and B for every element before it chooses, so a branch that "
+                 "overflows still overflows.")
 
 
 def _random_arrays(rng: np.random.Generator, low: float, high: float, avoid_zero: bool = False):
@@ -58,7 +60,8 @@ SIGMOID = register(Exercise(
         Case("z = 2", (2.0,)),
         Case("the '97% positive' review, z = 3.5", (3.5,)),
         Case("an array: z = [2, −1, 3.5]", (np.array([2.0, -1.0, 3.5]),),
-             hint="Use np.exp, which works element by element (math.exp takes one number)."),
+             hint="Use np.exp, which works element by element (math.exp takes one number), "
+                  "and np.where instead of `if`, which cannot test a whole array at once."),
         Case("a very negative input, z = −1000", (np.array([-1000.0]),), hint=OVERFLOW_HINT),
         Case("both extremes, z = [−1000, 0, 1000]", (np.array([-1000.0, 0.0, 1000.0]),),
              hint="Expected [0, 0.5, 1], with no overflow on either side. " + OVERFLOW_HINT),
