@@ -233,3 +233,12 @@ def test_display_sends_the_widget_view_with_a_readable_text_fallback(monkeypatch
     assert raw
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("What is sigmoid(2)")
+
+
+def test_the_examples_in_the_module_docstring_are_true():
+    import doctest
+
+    import nncourse.quiz
+
+    failures, tried = doctest.testmod(nncourse.quiz, verbose=False)
+    assert tried > 0 and failures == 0
