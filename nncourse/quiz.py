@@ -216,8 +216,9 @@ class MultipleChoice(_Question):
         if self.answer in self.why_not:
             raise CourseError("`why_not` explains wrong options; it cannot include the right one.")
         self.choices = widgets.RadioButtons(
-            options=self.options, value=None, layout=widgets.Layout(width="max-content")
+            options=self.options, value=None, layout=widgets.Layout(width="auto")
         )
+        self.choices.add_class(_WRAPPING_CLASS)
 
     def _index_of(self, value) -> int:
         """An option given by index or by text, as its index."""
@@ -238,7 +239,10 @@ class MultipleChoice(_Question):
         return value
 
     def _input_widget(self):
-        return self.choices
+        # ipywidgets keeps each option on one line; the style lets long options wrap instead of
+        # being cut off at the edge of the notebook.
+        style = widgets.HTML(_WRAPPING_STYLE, layout=widgets.Layout(display="none"))
+        return widgets.VBox([style, self.choices])
 
     def _current_value(self):
         return self.choices.value
@@ -440,6 +444,15 @@ class SelfTest:
     def __repr__(self) -> str:
         return self._plain_text()
 
+
+_WRAPPING_CLASS = "nncourse-quiz-choices"
+_WRAPPING_STYLE = (
+    f"<style>.{_WRAPPING_CLASS} label {{ display: flex !important; flex-direction: row; "
+    f"align-items: flex-start; white-space: normal !important; height: auto !important; "
+    f"line-height: 1.35 !important; margin: 0.2em 0; }}"
+    f".{_WRAPPING_CLASS} label input {{ order: -1; flex: none; margin: 0.2em 0.5em 0 0; }}"
+    f".{_WRAPPING_CLASS} {{ width: auto !important; max-width: 100%; }}</style>"
+)
 
 _TONES = {
     # border colours that read on light and dark themes; words and symbols carry the meaning

@@ -208,7 +208,7 @@ def test_the_widget_contains_the_question_the_input_the_buttons_and_the_feedback
     q = bias_question()
     box = q.widget
     assert box is q.widget  # built once
-    assert box.children[0] is q.prompt and box.children[1] is q.choices
+    assert box.children[0] is q.prompt and q.choices in box.children[1].children
     assert q.check_button in box.children[2].children
     assert box.children[3] is q.feedback
     test = SelfTest([q, sigmoid_question()])
