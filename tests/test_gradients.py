@@ -174,15 +174,15 @@ def all_pre_activations(net):
 def resolvable(gradients, value, pre_activations) -> bool:
     """True when every gradient is either exactly zero or far above the noise of its estimate.
 
-    In float64, (L(w + ε) − L(w − ε)) / 2ε carries a rounding noise of about 1e-10·|L| for
-    ε = 1e-6, so a gradient much smaller than |L|/1000 cannot be checked to 1e-7, whatever
-    backprop does. The same happens where a smooth activation is saturated flat (|z| > 5):
+    In float64, (L(w + ε) − L(w − ε)) / 2ε carries a rounding noise of about 1e-10·max(|L|, 1)
+    per entry for ε = 1e-6 (a small L such as −log 0.99995 is still made of numbers near 1), so
+    a gradient smaller than about max(|L|, 1)/100 cannot be checked to 1e-7, whatever backprop does. The same happens where a smooth activation is saturated flat (|z| > 5):
     there its output changes by less than one rounding step.
     """
     if np.max(np.abs(pre_activations), initial=0.0) > 5.0:
         return False
     norms = [np.linalg.norm(g) for g in gradients]
-    return all(norm == 0.0 or norm > 1e-3 * abs(value) for norm in norms)
+    return all(norm == 0.0 or norm > 1e-2 * max(abs(value), 1.0) for norm in norms)
 
 
 def network_resolvable(net, X, y, loss) -> bool:
