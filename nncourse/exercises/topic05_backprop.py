@@ -247,7 +247,10 @@ def right_values_321() -> dict:
 
 
 RIGHT_321 = right_values_321()
+# The worked solution in seed 002 calls the neurons' outputs a4, a5, a6: those names are accepted.
+OUTPUT_ALIASES = {"a4": "o4", "a5": "o5", "a6": "o6"}
 UNKNOWN_KEYS_OK = "every key names a line of the worked solution"
+EVERY_KEY = "(every key)"  # the case that looks at the keys themselves
 
 LINE_HINTS = {
     "o4": "σ(−0.7) = 1 / (1 + e^0.7).",
@@ -275,7 +278,8 @@ def _corrected_line(f, key):
     if not isinstance(corrected, dict):
         raise CourseError("corrected must be a dict such as {\"o5\": 0.525, ...}; it is "
                           f"{_what(corrected)}.")
-    if key == "":
+    corrected = {OUTPUT_ALIASES.get(k, k): v for k, v in corrected.items()}
+    if key == EVERY_KEY:
         unknown = sorted(str(k) for k in corrected if k not in CLASSMATE)
         if not unknown:
             return UNKNOWN_KEYS_OK
@@ -290,9 +294,9 @@ FIND_ERRORS = register(Exercise(
     names=("corrected",),
     kind="value",
     arg_names=("line",),
-    reference=lambda key: UNKNOWN_KEYS_OK if key == "" else RIGHT_321[key],
+    reference=lambda key: UNKNOWN_KEYS_OK if key == EVERY_KEY else RIGHT_321[key],
     call=_corrected_line,
-    cases=(Case("the keys of corrected", ("",),
+    cases=(Case("the keys of corrected", (EVERY_KEY,),
                 hint=f"Use only the keys of the lines: {', '.join(CLASSMATE)}."),)
           + tuple(Case(f"line {key} (the classmate wrote {value})", (key,),
                        hint=LINE_HINTS[key]) for key, value in CLASSMATE.items()),
