@@ -215,3 +215,69 @@ def test_importing_the_checks_loads_nothing_of_jupyter():
             "{'nbformat', 'nbclient', 'jupyter_client', 'IPython', 'matplotlib', 'tqdm'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# The slope check measures the whole gradient, like nncourse.gradcheck.
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid_slope(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+register(Exercise(
+    id="99.sigmoid_slope", title="A slope with tiny entries", names=("slope",), arg_names=("z",),
+    reference=_sigmoid_slope, rtol=1e-5, atol=1.0,  # the values pass; only the slope is judged
+    cases=(Case("mostly saturated", (np.array([[-12.0, 0.5, 11.0], [-9.0, 2.0, 13.0]]),)),
+           Case("every entry saturated", (np.array([-16.0, -15.0, 17.0]),))),
+    gradient=GradientCheck(scalar=lambda f, z: float(np.sum(_sigmoid(z))),
+                           gradient=lambda f, z: f["slope"](z)),
+))
+
+
+def test_a_correct_gradient_with_tiny_entries_passes_the_slope_check(capsys):
+    out = printed(capsys, "99.sigmoid_slope", _sigmoid_slope)
+    assert "all 2 tests passed" in out, out
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda z: 2 * _sigmoid_slope(z),          # a factor too many
+    lambda z: _sigmoid_slope(z) / 4,          # a factor missing
+    lambda z: _sigmoid_slope(z.T).T[::-1],    # rows in the wrong order
+    lambda z: _sigmoid_slope(-z) * _sigmoid(z),  # a different function
+])
+def test_a_wrong_gradient_fails_the_slope_check(capsys, wrong):
+    out = printed(capsys, "99.sigmoid_slope", wrong)
+    assert "the gradient disagrees with the numerical slope" in out, out
+
+
+def test_a_transposed_gradient_fails_the_slope_check(capsys):
+    out = printed(capsys, "99.square_backward", lambda x: x ** 2, lambda x: 2 * x[::-1])
+    assert "the gradient disagrees with the numerical slope" in out
+    register(Exercise(
+        id="99.matrix_slope", title="A matrix gradient", names=("grad",), arg_names=("W",),
+        reference=lambda W: float(np.sum(W * W.T)), call=lambda f, W: float(np.sum(W * W.T)),
+        cases=(Case("a 3×3 matrix", (np.arange(9.0).reshape(3, 3) - 4.0,)),),
+        gradient=GradientCheck(scalar=lambda f, W: float(np.sum(np.triu(W) ** 2)),
+                               gradient=lambda f, W: f["grad"](W)),
+    ))
+    right = lambda W: 2 * np.triu(W)  # noqa: E731
+    assert "passed" in printed(capsys, "99.matrix_slope", right)
+    out = printed(capsys, "99.matrix_slope", lambda W: right(W).T)
+    assert "the gradient disagrees with the numerical slope" in out
+
+
+def test_gradient_gap_is_the_relative_error_of_the_whole_array():
+    from nncourse.gradcheck import relative_error
+    from nncourse.grading.compare import gradient_gap
+
+    a = np.array([1.0, 1e-6, -2.0])
+    b = np.array([1.0, 1.1e-6, -2.0])
+    assert gradient_gap(a, b) == pytest.approx(relative_error(a, b))
+    assert gradient_gap(a, b) < 1e-7  # element by element, the middle entry is 10% off
+    assert gradient_gap(np.zeros(3), np.zeros(3)) == 0.0
+    assert "shape" in gradient_gap(np.zeros(3), np.zeros((3, 1)))
+    assert "NaN" in gradient_gap(np.array([np.nan, 1.0]), np.ones(2))

@@ -33,6 +33,7 @@ _ndarray = np.ndarray
 _generic = np.generic
 _where = np.where
 _errstate = np.errstate
+_norm = np.linalg.norm
 
 NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
@@ -185,8 +186,12 @@ def _compare_numbers(expected, got, rtol, atol) -> str | None:
 
 
 def gradient_gap(analytic: Any, numerical: Any) -> float | str:
-    """The largest relative error |a − n| / max(|a|, |n|, 1e-8) between two gradients, or a
-    sentence when they cannot be compared (not numbers, different shapes)."""
+    """The relative error of the whole gradient, ‖a − n‖ / (‖a‖ + ‖n‖) (0 when both are all
+    zeros), as `nncourse.gradcheck.relative_error` computes it; or a sentence when the two cannot
+    be compared (not numbers, different shapes, NaN).
+
+    The whole array, not element by element: a derivative of 1e-6 next to derivatives near 1 is
+    measured against the size of the gradient, not against its own rounding noise."""
     a, n = _as_number_array(analytic), _as_number_array(numerical)
     if a is None:
         return f"the gradient should be an array of numbers, got {describe(analytic)}"
@@ -196,9 +201,21 @@ def gradient_gap(analytic: Any, numerical: Any) -> float | str:
     a, n = a.astype(float), n.astype(float)
     if a.size == 0:
         return 0.0
-    with _errstate(invalid="ignore", over="ignore"):
-        scale = np.maximum(np.maximum(_abs(a), _abs(n)), 1e-8)
-        gap = _abs(a - n) / scale
-    if not bool(_isfinite(gap).all()):
+    if not (bool(_isfinite(a).all()) and bool(_isfinite(n).all())):
         return "the gradient contains NaN or infinity"
-    return float(gap.max())
+    with _errstate(invalid="ignore", over="ignore"):
+        scale = float(_norm(a) + _norm(n))
+        if scale == 0.0:
+            return 0.0
+        gap = float(_norm(a - n)) / scale
+    if not bool(_isfinite(gap)):
+        return "the gradient contains NaN or infinity"
+    return gap
+
+
+def gradient_distance(analytic: Any, numerical: Any) -> float:
+    """‖a − n‖, the absolute size of the difference of two gradients of one shape."""
+    a = _asarray(analytic, dtype=float)
+    n = _asarray(numerical, dtype=float)
+    with _errstate(invalid="ignore", over="ignore"):
+        return float(_norm(a - n))

@@ -20,7 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nncourse.grading.compare import compare, describe, format_value, gradient_gap
+from nncourse.grading.compare import (
+    compare, describe, format_value, gradient_distance, gradient_gap,
+)
 from nncourse.grading.spec import Case, Exercise
 
 MAX_ERROR_LENGTH = 300
@@ -182,12 +184,13 @@ def _case_problem(exercise: Exercise, case: Case, outcome: Outcome, want: Any) -
             return f"the gradient check raised {outcome.gradient_error}"
         if outcome.gradient is None:
             return "the gradient check did not run"
+        check = exercise.gradient
         gap = gradient_gap(*outcome.gradient)
         if isinstance(gap, str):
             return gap
-        if gap > exercise.gradient.tol:
-            return (f"the gradient disagrees with the numerical slope (relative error "
-                    f"{gap:.2g}, allowed {exercise.gradient.tol:.0e})")
+        if gap > check.tol and gradient_distance(*outcome.gradient) > check.atol:
+            return (f"the gradient disagrees with the numerical slope (relative error of the "
+                    f"whole gradient {gap:.2g}, allowed {check.tol:.0e})")
     return None
 
 

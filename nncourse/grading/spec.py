@@ -50,9 +50,15 @@ class GradientCheck:
     For every case, with `x = args[wrt]` (a float64 array):
         analytic  = gradient(functions, *args)           (normally the learner's backward)
         numerical = ∂ scalar(functions, *args) / ∂x      (central differences, x nudged in place)
-    and the check passes when their relative error is below `tol`. `functions` maps the
-    exercise's names to what the learner defined, so either side may use the learner's code or
-    the engine.
+    and the check passes when the relative error of the whole gradient (as `nncourse.gradcheck`
+    measures it),
+        ‖analytic − numerical‖ / (‖analytic‖ + ‖numerical‖)  ≤ tol,
+    or when the difference is below an absolute floor, ‖analytic − numerical‖ ≤ atol. Central
+    differences carry a rounding error of about 1e-16·|scalar| / eps per entry, so a correct
+    gradient whose entries are all tiny (a sigmoid's slope far from 0) has a large relative
+    error; the floor lets it pass, while a missing factor or a transposed array still fails.
+    `functions` maps the exercise's names to what the learner defined, so either side may use
+    the learner's code or the engine.
 
     Example, for an exercise whose learner writes `sigmoid_derivative(z)`:
         GradientCheck(scalar=lambda f, z: float(np.sum(sigmoid(z))),
@@ -64,6 +70,7 @@ class GradientCheck:
     wrt: int = 0
     eps: float = 1e-6
     tol: float = 1e-6
+    atol: float = 1e-8
 
 
 @dataclass(frozen=True)
