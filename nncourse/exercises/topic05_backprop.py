@@ -305,8 +305,8 @@ FIND_ERRORS = register(Exercise(
     hints=(
         ("Redo the calculation yourself (or with your backprop_321 from Exercise 2) and compare "
          "line by line. A line you leave out of `corrected` keeps the classmate's value."),
-        ("Four or five lines are wrong in the forward pass and the deltas, and two of the three "
-         "updates. Three significant figures are enough (−0.00654, not −0.0065)."),
+        ("Five of the seven lines of the forward pass and the deltas are wrong, and two of the "
+         "three updates. Three significant figures are enough (−0.00654, not −0.0065)."),
         ("Signs matter: δ6 is positive, and the hidden deltas are δ6 times a negative weight times "
          "a positive slope."),
     ),
