@@ -346,3 +346,23 @@ def test_hidden_checks_for_an_unknown_exercise_are_refused(tmp_path):
 
     assert main(["grade", str(subs.SOLUTION), "-o", str(tmp_path / "out"), "--hidden",
                  str(tmp_path), "--solutions", str(subs.SOLUTION.parent), "--no-progress"]) == 2
+
+
+def test_a_written_function_returning_none_is_not_called_unwritten(tmp_path):
+    """network_forward is written but calls the learner's dense_forward, still the placeholder."""
+    exercise = json.loads((subs.EXERCISE.parent / "03_forward_pass.ipynb").read_text())
+    solution = json.loads((subs.SOLUTION.parent / "03_forward_pass.ipynb").read_text())
+    written = subs.cell(solution, "network-forward-answer")["source"]
+    subs.cell(exercise, "network-forward-answer")["source"] = written
+    (tmp_path / "carol.ipynb").write_text(subs.text(exercise))
+    from nncourse.grading.grader import GradingOptions, grade
+
+    batch = grade([tmp_path / "carol.ipynb"], GradingOptions(solutions=subs.SOLUTION.parent,
+                                                             progress=False))
+    outputs = {t.exercise_id: t.output for t in batch.submissions[0].tests}
+    assert "network_forward returned None on every test, although you wrote it" in \
+        outputs["03.network_forward"]
+    assert "dense_forward is not written yet" in outputs["03.network_forward"]
+    assert "Replace `return None`" not in outputs["03.network_forward"]
+    assert "not written yet: dense_forward returned None. Replace `return None`" in \
+        outputs["03.dense_forward"]

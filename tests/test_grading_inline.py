@@ -281,3 +281,72 @@ def test_gradient_gap_is_the_relative_error_of_the_whole_array():
     assert gradient_gap(np.zeros(3), np.zeros(3)) == 0.0
     assert "shape" in gradient_gap(np.zeros(3), np.zeros((3, 1)))
     assert "NaN" in gradient_gap(np.array([np.nan, 1.0]), np.ones(2))
+
+
+# A function that is written but returns None because a function it calls is not written yet.
+
+DENSE_FORWARD_PLACEHOLDER = '''def dense_forward(X, W, b, activation):
+    """A = activation(X @ W + b)."""
+    # YOUR CODE HERE
+    return None  # replace with your answer
+'''
+
+NETWORK_FORWARD_WRITTEN = '''def network_forward(X, layers):
+    A = np.asarray(X, dtype=float)
+    for W, b, activation in layers:
+        A = dense_forward(A, W, b, activation)
+    return A
+'''
+
+
+def notebook_globals(*cells: str) -> dict:
+    namespace = {"__name__": "__main__", "np": np, "check": check}
+    for cell in cells:
+        exec(cell, namespace)
+    return namespace
+
+
+def test_a_written_function_returning_none_names_the_unwritten_function_it_may_call(capsys):
+    unrelated = DENSE_FORWARD_PLACEHOLDER.replace("dense_forward", "textbook_layer")
+    namespace = notebook_globals(DENSE_FORWARD_PLACEHOLDER, unrelated, NETWORK_FORWARD_WRITTEN)
+    exec('check("03.network_forward")', namespace)
+    out = capsys.readouterr().out
+    assert "network_forward returned None on every test, although you wrote it" in out
+    assert "textbook_layer" not in out  # not used by network_forward
+    assert "dense_forward is not written yet" in out
+    assert "Replace `return None`" not in out and "not written yet: network_forward" not in out
+    assert evaluate("03.network_forward", namespace=namespace).status == "failed"
+
+
+def test_the_released_placeholder_is_still_not_written_yet(capsys):
+    placeholder = NETWORK_FORWARD_WRITTEN.split("\n")[0] + '\n    """doc"""\n    return None\n'
+    namespace = notebook_globals(DENSE_FORWARD_PLACEHOLDER, placeholder)
+    exec('check("03.network_forward")', namespace)
+    out = capsys.readouterr().out
+    assert "not written yet: network_forward returned None. Replace `return None`" in out
+    assert evaluate("03.network_forward", namespace=namespace).status == "not written"
+
+
+def test_a_written_function_returning_none_without_unwritten_helpers(capsys):
+    namespace = notebook_globals("def weighted_sum(inputs, weights, bias):\n"
+                                 "    z = float(np.dot(inputs, weights) + bias)\n")
+    exec('check("01.weighted_sum")', namespace)
+    out = capsys.readouterr().out
+    assert "weighted_sum returned None on every test, although you wrote it" in out
+    assert "ends with `return` and a value" in out
+
+
+def test_placeholders_are_recognised_in_functions_and_classes():
+    from nncourse.grading.evaluate import is_placeholder_function, unwritten_parts
+
+    namespace = notebook_globals(
+        DENSE_FORWARD_PLACEHOLDER, NETWORK_FORWARD_WRITTEN,
+        "class MyLayer:\n    def backward(self, dz):\n        return None\n"
+        "    def forward(self, x):\n        return x\n",
+        "def passes():\n    pass\n",
+        "def returns_zero():\n    return 0\n")
+    assert is_placeholder_function(namespace["dense_forward"])
+    assert is_placeholder_function(namespace["passes"])
+    assert not is_placeholder_function(namespace["network_forward"])
+    assert not is_placeholder_function(namespace["returns_zero"])
+    assert unwritten_parts(namespace["MyLayer"], "MyLayer") == ["MyLayer.backward"]

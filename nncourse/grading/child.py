@@ -159,6 +159,8 @@ def main(workdir: str) -> None:
         "missing": presence.missing,
         "not_callable": presence.not_callable,
         "defined": presence.defined[:500],
+        "placeholders": presence.placeholders,
+        "unwritten": presence.unwritten[:50],
         "own_errors": own_errors,
         "setup_errors": setup_errors,
         "outcomes": [

@@ -16,6 +16,8 @@ agree on what "passed" means.
 from __future__ import annotations
 
 import difflib
+import dis
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +47,11 @@ class Presence:
     missing: list[str] = field(default_factory=list)
     not_callable: list[tuple[str, str]] = field(default_factory=list)  # (name, description)
     defined: list[str] = field(default_factory=list)  # every public name, for "did you mean"
+    # the exercise's names that are still the released placeholder (None: not looked at)
+    placeholders: list[str] | None = None
+    # the notebook's other functions that the exercise's functions use (directly or not) and
+    # that are still placeholders, in the order the notebook defined them
+    unwritten: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,14 +91,94 @@ def error_text(error: BaseException) -> str:
 
 
 def check_presence(exercise: Exercise, namespace: Mapping[str, Any]) -> Presence:
-    """Which of the exercise's names are missing (or, for functions, not callable)."""
-    presence = Presence(defined=sorted(k for k in namespace if not k.startswith("_")))
+    """Which of the exercise's names are missing (or, for functions, not callable), which are
+    still the released placeholder, and which other functions of the notebook are."""
+    presence = Presence(defined=sorted(k for k in namespace if not k.startswith("_")),
+                        placeholders=[])
     for name in exercise.names:
         if name not in namespace:
             presence.missing.append(name)
         elif exercise.kind == "function" and not callable(namespace[name]):
             presence.not_callable.append((name, describe(namespace[name])))
+        elif exercise.kind == "function" and unwritten_parts(namespace[name], name):
+            presence.placeholders.append(name)
+    try:
+        presence.unwritten = unwritten_callees(exercise.names, namespace)
+    except Exception:  # an object that will not say what it is: name nothing rather than fail
+        presence.unwritten = []
     return presence
+
+
+def unwritten_callees(names: Sequence[str], namespace: Mapping[str, Any]) -> list[str]:
+    """The notebook's functions (and methods) that the functions `names` use, directly or
+    through other functions of the notebook, and that are still placeholders; in the order
+    the notebook defined them."""
+    module = namespace.get("__name__", "__main__")
+    seen = set(names)
+    to_read = [namespace[name] for name in names if name in namespace]
+    found: dict[str, list[str]] = {}
+    while to_read:
+        for name in global_names_used(to_read.pop()):
+            if name in seen or name not in namespace:
+                continue
+            seen.add(name)
+            value = namespace[name]
+            if getattr(value, "__module__", None) != module:  # numpy, the engine, ...
+                continue
+            parts = unwritten_parts(value, name)
+            if parts:
+                found[name] = parts
+            else:
+                to_read.append(value)  # written: what it uses may not be
+    order = {name: index for index, name in enumerate(namespace)}
+    return [part for name in sorted(found, key=order.get) for part in found[name]]
+
+
+def global_names_used(value: Any) -> set[str]:
+    """The global names a function's code (with its inner functions and comprehensions), or
+    the code of a class's own methods, refers to."""
+    if isinstance(value, type):
+        codes = [m.__code__ for m in vars(value).values() if isinstance(m, types.FunctionType)]
+    elif isinstance(value, types.FunctionType):
+        codes = [value.__code__]
+    else:
+        return set()
+    used: set[str] = set()
+    while codes:
+        code = codes.pop()
+        used.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return used
+
+
+_PLACEHOLDER_OPERATIONS = {"RESUME", "NOP", "CACHE", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST"}
+
+
+def is_placeholder_function(function: Any) -> bool:
+    """True for a function whose body, after its docstring, only returns None: the released
+    `return None  # replace with your answer` (or a bare `pass`). Read from the bytecode, which
+    exists wherever the function came from (a notebook cell, the grader's child)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    try:
+        instructions = list(dis.get_instructions(code))
+    except Exception:  # not a code object dis can read: assume the learner wrote it
+        return False
+    return all(i.opname in _PLACEHOLDER_OPERATIONS and
+               (i.opname not in ("LOAD_CONST", "RETURN_CONST") or i.argval is None)
+               for i in instructions)
+
+
+def unwritten_parts(value: Any, name: str) -> list[str]:
+    """`[name]` for a placeholder function; `["Class.method", ...]` for the placeholder methods
+    a class defines itself; `[]` for anything else."""
+    if isinstance(value, types.FunctionType):
+        return [name] if is_placeholder_function(value) else []
+    if isinstance(value, type):
+        return [f"{name}.{method}" for method, member in vars(value).items()
+                if isinstance(member, types.FunctionType) and is_placeholder_function(member)]
+    return []
 
 
 def collect_outcomes(exercise: Exercise, namespace: Mapping[str, Any], cases: Sequence[Case],
@@ -150,8 +237,11 @@ def judge(exercise: Exercise, cases: Sequence[Case], outcomes: Sequence[Outcome]
         expected = [exercise.expected(case) for case in cases]
     if outcomes and all(o.error is None and o.value is None for o in outcomes) and \
             not all(e is None for e in expected):
-        result.status = "not written"
-        result.detail = _not_written_sentence(exercise)
+        if exercise.kind == "value" or presence.placeholders is None or presence.placeholders:
+            result.status = "not written"
+            result.detail = _not_written_sentence(exercise, presence)
+        else:  # written, yet None every time: often a function it calls is not written yet
+            result.detail = _returned_none_sentence(exercise, presence)
         return result
     for case, outcome, want in zip(cases, outcomes, expected):
         reason = _case_problem(exercise, case, outcome, want)
@@ -204,12 +294,26 @@ def _missing_sentence(exercise: Exercise, presence: Presence) -> str:
     return sentence
 
 
-def _not_written_sentence(exercise: Exercise) -> str:
-    name = exercise.names[0]
+def _not_written_sentence(exercise: Exercise, presence: Presence | None = None) -> str:
+    name = presence.placeholders[0] if presence and presence.placeholders else exercise.names[0]
     if exercise.kind == "value":
         return f"not written yet: {name} is still None. Give it your answer, then run this check."
     return (f"not written yet: {name} returned None. Replace `return None` with your code, "
             f"run that cell, then this one.")
+
+
+def _returned_none_sentence(exercise: Exercise, presence: Presence) -> str:
+    name = exercise.names[0]
+    sentence = f"{name} returned None on every test, although you wrote it."
+    if presence.unwritten:
+        others = presence.unwritten
+        listed = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        verb = "are" if len(others) > 1 else "is"
+        return (f"{sentence} A function it calls may be what returns None: {listed} {verb} "
+                f"not written yet (still `return None`). Write {'them' if len(others) > 1 else 'it'}"
+                f", run {'their cells' if len(others) > 1 else 'its cell'}, then this check again.")
+    return (f"{sentence} Check that every path through it ends with `return` and a value, and "
+            f"that the functions it calls return theirs.")
 
 
 def run_inline(exercise: Exercise, namespace: Mapping[str, Any]) -> ExerciseResult:

@@ -324,7 +324,9 @@ class Grader:
         result = run.result
         presence = Presence(missing=list(result.get("missing", [])),
                             not_callable=[tuple(x) for x in result.get("not_callable", [])],
-                            defined=list(result.get("defined", [])))
+                            defined=list(result.get("defined", [])),
+                            placeholders=result.get("placeholders"),
+                            unwritten=list(result.get("unwritten", [])))
         outcomes = [Outcome(**o) for o in decode_outcomes(run)]
         own_errors = result.get("own_errors", [])
         tests = []
