@@ -99,7 +99,7 @@ class Dense:
         if init is None:
             init = "he" if self.activation.name in _RELU_LIKE else "xavier"
         self.init = init
-        self.W = np.asarray(get_initializer(init)((int(n_inputs), int(n_neurons)), rng), dtype=float)
+        self.W = np.asarray(get_initializer(init)((int(n_inputs), int(n_neurons)), rng=rng), dtype=float)
         self.b = np.zeros(int(n_neurons))
         self.name = name
         self._clear_cache()

@@ -381,3 +381,15 @@ def test_worked_networks_are_fresh_objects():
     assert examples.named_weights_321(b) == examples.WEIGHTS_321
     assert examples.X_321.tolist() == [1.0, 0.0, 1.0]
     assert (examples.Y_321, examples.LR_321) == (1.0, 0.9)
+
+
+def test_every_named_initialiser_builds_a_layer():
+    """Each initialiser by name gives a layer of the right shape; zeros and constant are all equal."""
+    from nncourse.init import INITIALIZERS
+
+    for name in INITIALIZERS:
+        layer = Dense(3, 4, "tanh", init=name, seed=0)
+        assert layer.W.shape == (3, 4)
+        if name in ("zeros", "constant"):
+            assert np.all(layer.W == layer.W[0, 0])
+    assert np.all(mlp([2, 3, 1], init="constant").layers[0].W == 0.5)
