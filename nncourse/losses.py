@@ -210,14 +210,14 @@ class CategoricalCrossEntropy(Loss):
         if self.from_logits:
             log_p = log_softmax(y_pred)
         else:
-            log_p = np.log(np.clip(y_pred, EPS, 1.0))
+            log_p = np.log(np.maximum(y_pred, EPS))  # p ≤ 1 is already checked
         return float(-(y_true * log_p).sum() / _n_samples(y_pred))
 
     def formula_gradient(self, y_pred, y_true):
         n = _n_samples(y_pred)
         if self.from_logits:
             return (softmax(y_pred) - y_true) / n
-        return -y_true / np.clip(y_pred, EPS, 1.0) / n
+        return -y_true / np.maximum(y_pred, EPS) / n
 
     def __repr__(self):
         return f"CategoricalCrossEntropy(from_logits={self.from_logits})"

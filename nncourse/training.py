@@ -145,7 +145,7 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
             history.steps += 1
             loss_sum += network.trace.loss * Xb.shape[0]
             if classify:
-                correct += int(np.sum(predicted_labels(output, network) == labels[batch]))
+                correct += np.count_nonzero(predicted_labels(output, network) == labels[batch])
         history.epochs.append(epoch)
         history.loss.append(loss_sum / n)
         if classify:
