@@ -366,3 +366,24 @@ def test_a_written_function_returning_none_is_not_called_unwritten(tmp_path):
     assert "Replace `return None`" not in outputs["03.network_forward"]
     assert "not written yet: dense_forward returned None. Replace `return None`" in \
         outputs["03.dense_forward"]
+
+
+def test_the_grader_does_not_give_away_the_answer_of_a_value_exercise(tmp_path):
+    from nncourse.grading.grader import GradingOptions, grade
+    from nncourse.grading.reports import write_reports
+    from nncourse.grading.spec import get_exercise
+
+    right = get_exercise("01.zero_input_output").reference()
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "dan.ipynb").write_text(subs.text(subs.with_answer(
+        "zero_input_output", f"zero_input_output = {right / 2!r}\n")))
+    batch = grade([tmp_path / "subs"], GradingOptions(solutions=subs.SOLUTION.parent,
+                                                      progress=False))
+    write_reports(batch, tmp_path / "out")
+    test = next(t for t in json.loads((tmp_path / "out" / "dan" / "results.json").read_text())
+                ["tests"] if t["name"].startswith("01.zero_input_output"))
+    assert test["status"] == "failed"
+    assert f"you gave {right / 2:g}: too small" in test["output"]
+    page = (tmp_path / "out" / "dan" / "feedback.html").read_text()
+    for text in (test["output"], page):
+        assert f"{right:g}" not in text and "expected" not in text

@@ -114,8 +114,63 @@ def test_checks_raise_only_when_asked_for_nbgrader(capsys, monkeypatch):
 
 def test_value_exercise(capsys):
     assert "the test passed" in printed(capsys, "01.zero_input_output", 0.6)
-    assert "expected 0.6, got 0" in printed(capsys, "01.zero_input_output", 0.0)
+    out = printed(capsys, "01.zero_input_output", 0.5)
+    assert "you gave 0.5: too small" in out
+    assert "0.6" not in out and "expected" not in out  # the value is the answer
     assert "zero_input_output is still None" in printed(capsys, "01.zero_input_output", None)
+
+
+register(Exercise(
+    id="99.corrected_numbers", title="Correct a worked solution", names=("corrected",),
+    kind="value", reference=lambda: {"o5": 0.5250, "delta5": -0.00654, "w35": 0.1941},
+    cases=(Case("the corrected lines", hint="Check the activation you applied."),),
+    rtol=2e-3, atol=1e-6,
+))
+
+register(Exercise(
+    id="99.learning_rate", title="A learning rate that may be shown", names=("lr",),
+    kind="value", reference=lambda: 0.1, reveal_expected=True,
+))
+
+
+def test_a_value_exercise_names_the_wrong_entries_but_never_their_right_values(capsys):
+    wrong = {"o5": 0.5250, "delta5": 0.00654, "w35": 0.25}
+    out = printed(capsys, "99.corrected_numbers", wrong)
+    assert "2 keys are wrong" in out
+    assert "'delta5': you gave 0.00654: wrong sign" in out
+    assert "'w35': you gave 0.25: too large" in out
+    assert "'o5'" not in out  # right, so not listed
+    assert "hint: Check the activation you applied." in out
+    for right_value in ("-0.00654", "0.1941", "0.525"):
+        assert right_value not in out
+    assert "expected" not in out
+
+
+def test_every_wrong_case_of_a_value_exercise_is_listed():
+    from nncourse.grading.messages import format_result
+
+    result = evaluate("05.find_errors", {"o5": 0.51, "delta5": 0.0013})
+    text = format_result(result)
+    assert result.failure is not None and len(result.more_failures) >= 3
+    assert "line delta5" in text and "wrong sign" in text and "line o5" in text
+    assert "expected" not in text
+
+
+def test_a_value_exercise_may_opt_in_to_show_the_expected_value(capsys):
+    assert "expected: 0.1" in printed(capsys, "99.learning_rate", 0.01)
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    (0.5, 0.6, "too small"), (0.7, 0.6, "too large"), (-0.6, 0.6, "wrong sign"),
+    (-0.1, -0.01, "much too negative"), (-0.001, -0.01, "much too close to 0"),
+    (0.6001, 0.6, "slightly too large (close: keep more significant digits)"),
+    (0.0, 0.6, "it should not be 0"),
+])
+def test_the_direction_of_a_wrong_number(got, expected, words):
+    from nncourse.grading.compare import compare_without_answer
+
+    reason = compare_without_answer(expected, got, rtol=1e-7, atol=1e-9)
+    assert words in reason and format(expected) not in reason.replace(format(got), "")
 
 
 def test_hints_are_progressive(capsys):

@@ -8,6 +8,11 @@ largest difference is, expected and got there).
 Numbers agree when `|got − expected| ≤ atol + rtol·|expected|` element by element (the rule of
 `numpy.isclose`). Tuples and lists are compared item by item, dicts key by key.
 
+`compare_without_answer` judges the same way but never shows an expected value: it names the wrong
+keys, items or indices, what was given there, and the direction ("too large", "wrong sign"). It is
+for exercises whose answer is a value ("what does this neuron output?", "find the errors"), where
+printing the expected value would give the answer away.
+
 The numpy functions used here are captured when this module is imported. The grader imports it
 before any learner code exists, in a process that never runs learner code, so a learner who
 replaces `np.isclose` or `np.allclose` in their notebook changes nothing about their grade.
@@ -150,39 +155,130 @@ def _as_number_array(value):
     return array
 
 
-def _compare_numbers(expected, got, rtol, atol) -> str | None:
-    e = _asarray(expected, dtype=float)
+def _number_form_problem(e, got):
+    """(sentence, None) when `got` is not numbers of the expected shape, or has NaN where a
+    number belongs; otherwise (None, got as a float array). The sentence shows no expected value."""
     if got is None:
-        return "got None (the function returned nothing: is a `return` missing?)"
+        return "got None (the function returned nothing: is a `return` missing?)", None
     g = _as_number_array(got)
     if g is None:
         what = "a number" if e.ndim == 0 else f"an array of numbers of shape {e.shape}"
-        return f"expected {what}, got {describe(got)}"
+        return f"expected {what}, got {describe(got)}", None
     if e.shape != g.shape:
         if e.ndim == 0:
-            return f"expected a single number, got {describe(got)}"
-        return f"expected shape {e.shape}, got shape {g.shape}"
+            return f"expected a single number, got {describe(got)}", None
+        return f"expected shape {e.shape}, got shape {g.shape}", None
     g = g.astype(float)
     nan_in_got = ~_isnan(e) & _isnan(g)
     if _count_nonzero(nan_in_got):
-        return "the answer contains NaN (not a number) where a number was expected"
+        return "the answer contains NaN (not a number) where a number was expected", None
+    return None, g
+
+
+def _wrong_numbers(e, g, rtol, atol):
+    """None when every number is close enough; else (how many are wrong, the index of the
+    largest difference, that index as text)."""
     with _errstate(invalid="ignore", over="ignore"):
         close = _isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     if bool(close.all()):
         return None
-    if e.ndim == 0:
-        return f"expected {format_value(float(e))}, got {format_value(float(g))}"
     with _errstate(invalid="ignore", over="ignore"):
         gap = _abs(g - e)
     gap = _where(_isfinite(gap), gap, np.inf)
     gap = _where(close, -1.0, gap)
     worst = _unravel_index(int(_argmax(gap)), e.shape)
-    n_wrong = int(_count_nonzero(~close))
     where = worst[0] if len(worst) == 1 else tuple(int(i) for i in worst)
+    return int(_count_nonzero(~close)), worst, where
+
+
+def _compare_numbers(expected, got, rtol, atol) -> str | None:
+    e = _asarray(expected, dtype=float)
+    problem, g = _number_form_problem(e, got)
+    if problem is not None:
+        return problem
+    wrong = _wrong_numbers(e, g, rtol, atol)
+    if wrong is None:
+        return None
+    if e.ndim == 0:
+        return f"expected {format_value(float(e))}, got {format_value(float(g))}"
+    n_wrong, worst, where = wrong
     return (
         f"{n_wrong} of {e.size} values differ; at index {where}: "
         f"expected {format_value(float(e[worst]))}, got {format_value(float(g[worst]))}"
     )
+
+
+def compare_without_answer(expected: Any, got: Any, rtol: float = 1e-7,
+                           atol: float = 1e-9) -> str | None:
+    """Like `compare`, but the sentence never shows an expected value: it says which entries
+    are wrong (keys, items, indices), what was given there, and in which direction it is off
+    ("too large", "wrong sign", ...). For exercises whose answer is the value itself."""
+    if isinstance(expected, tuple | list):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            return compare(expected, got, rtol, atol)  # only the form: no value shown
+        wrong = [(f"item {i}", compare_without_answer(e, g, rtol, atol))
+                 for i, (e, g) in enumerate(zip(expected, got))]
+        return _list_wrong(wrong, "items")
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or any(k not in got for k in expected):
+            return compare(expected, got, rtol, atol)  # the type, or the missing keys
+        wrong = [(f"{k!r}", compare_without_answer(expected[k], got[k], rtol, atol))
+                 for k in expected]
+        return _list_wrong(wrong, "keys")
+    if expected is None or isinstance(expected, str | bool):
+        if type(got) is type(expected) and got == expected:
+            return None
+        return f"you gave {format_value(got)} ({describe(got)}): that is not it"
+    if is_numeric(expected):
+        e = _asarray(expected, dtype=float)
+        problem, g = _number_form_problem(e, got)
+        if problem is not None:
+            return problem
+        wrong = _wrong_numbers(e, g, rtol, atol)
+        if wrong is None:
+            return None
+        if e.ndim == 0:
+            return f"you gave {format_value(float(g))}: {direction(float(g), float(e))}"
+        n_wrong, worst, where = wrong
+        return (f"{n_wrong} of {e.size} values are wrong; at index {where} you gave "
+                f"{format_value(float(g[worst]))}: {direction(float(g[worst]), float(e[worst]))}")
+    raise TypeError(f"cannot compare expected values of type {type(expected).__name__}")
+
+
+def _list_wrong(wrong: list[tuple[str, str | None]], what: str) -> str | None:
+    wrong = [(label, reason) for label, reason in wrong if reason is not None]
+    if not wrong:
+        return None
+    if len(wrong) == 1:
+        label, reason = wrong[0]
+        return f"at {'key' if what == 'keys' else 'item'} {label.removeprefix('item ')}: {reason}"
+    listed = "; ".join(f"{label}: {reason}" for label, reason in wrong)
+    return f"{len(wrong)} {what} are wrong: {listed}"
+
+
+def direction(got: float, expected: float) -> str:
+    """How a number is off, without saying the right one: "wrong sign", "too large",
+    "much too small (off by a factor of about 10 or more)", "slightly too large (close: keep
+    more significant digits)"."""
+    if not (_isfinite(got) and _isfinite(expected)):
+        return "not a finite number" if not _isfinite(got) else "not the right number"
+    if expected == 0.0:
+        return "too large" if got > 0 else "too small"
+    if got == 0.0:
+        return "it should not be 0"
+    if (got > 0) != (expected > 0):
+        return "wrong sign"
+    ratio = abs(got) / abs(expected)
+    bigger = ratio > 1
+    if expected > 0:
+        words = "too large" if bigger else "too small"
+    else:
+        words = "too negative" if bigger else "too close to 0"
+    if ratio > 9.5 or ratio < 1 / 9.5:
+        return f"much {words} (off by a factor of about 10 or more)"
+    if abs(ratio - 1) < 0.01:
+        return f"slightly {words} (close: keep more significant digits)"
+    return words
 
 
 def gradient_gap(analytic: Any, numerical: Any) -> float | str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nncourse.grading.compare import (
-    compare, describe, format_value, gradient_distance, gradient_gap,
+    compare, compare_without_answer, describe, format_value, gradient_distance, gradient_gap,
 )
 from nncourse.grading.spec import Case, Exercise
 
@@ -64,6 +64,7 @@ class CaseFailure:
     got: str
     reason: str
     hint: str | None = None
+    expected_shown: bool = True  # False for an exercise whose answer is the value itself
 
 
 @dataclass
@@ -78,6 +79,9 @@ class ExerciseResult:
     failure: CaseFailure | None = None
     detail: str | None = None  # a sentence for "missing", "not written", "error"
     note: str | None = None  # e.g. the answer cell raised an exception (the function still ran)
+    # when expected values are not shown: every failing case after the first one too, so that a
+    # learner sees all the wrong entries at once
+    more_failures: list[CaseFailure] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -243,20 +247,26 @@ def judge(exercise: Exercise, cases: Sequence[Case], outcomes: Sequence[Outcome]
         else:  # written, yet None every time: often a function it calls is not written yet
             result.detail = _returned_none_sentence(exercise, presence)
         return result
+    shown = exercise.reveals_expected
     for case, outcome, want in zip(cases, outcomes, expected):
         reason = _case_problem(exercise, case, outcome, want)
         if reason is None:
             result.n_passed += 1
-        elif result.failure is None:
-            result.failure = CaseFailure(
+        elif result.failure is None or not shown:
+            failure = CaseFailure(
                 case=case.name,
                 inputs=exercise.describe_args(case) if show_inputs else "",
-                expected=format_value(want),
+                expected=format_value(want) if shown else "",
                 got="(an exception)" if outcome.error else
                     f"{format_value(outcome.value)} ({describe(outcome.value)})",
                 reason=reason,
                 hint=case.hint,
+                expected_shown=shown,
             )
+            if result.failure is None:
+                result.failure = failure
+            else:
+                result.more_failures.append(failure)
     result.status = "passed" if result.n_passed == len(cases) else "failed"
     return result
 
@@ -266,7 +276,8 @@ def _case_problem(exercise: Exercise, case: Case, outcome: Outcome, want: Any) -
         return f"your code raised {outcome.error}"
     rtol = exercise.rtol if case.rtol is None else case.rtol
     atol = exercise.atol if case.atol is None else case.atol
-    reason = compare(want, outcome.value, rtol=rtol, atol=atol)
+    judge_values = compare if exercise.reveals_expected else compare_without_answer
+    reason = judge_values(want, outcome.value, rtol=rtol, atol=atol)
     if reason is not None:
         return reason
     if exercise.gradient is not None:
@@ -308,10 +319,11 @@ def _returned_none_sentence(exercise: Exercise, presence: Presence) -> str:
     if presence.unwritten:
         others = presence.unwritten
         listed = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
-        verb = "are" if len(others) > 1 else "is"
-        return (f"{sentence} A function it calls may be what returns None: {listed} {verb} "
-                f"not written yet (still `return None`). Write {'them' if len(others) > 1 else 'it'}"
-                f", run {'their cells' if len(others) > 1 else 'its cell'}, then this check again.")
+        several = len(others) > 1
+        return (f"{sentence} A function it calls may be what returns None: {listed} "
+                f"{'are' if several else 'is'} not written yet (still `return None`). "
+                f"Write {'them' if several else 'it'}, run {'their cells' if several else 'its cell'}"
+                f", then this check again.")
     return (f"{sentence} Check that every path through it ends with `return` and a value, and "
             f"that the functions it calls return theirs.")
 

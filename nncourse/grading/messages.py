@@ -9,6 +9,14 @@ value and what came back (with its type and shape), the reason, and a hint when 
       got:      0 (an int)
       problem:  expected 0.7, got 0
       hint:     With every input 0, only the bias is left.
+
+For an exercise whose answer is a value (`Exercise.reveals_expected` is False), the expected value
+is never shown; every failing case is listed with what was given and which way it is off:
+
+    05.find_errors (Find the errors in a worked solution): 8 of 11 tests passed. What is wrong
+    (the right values are not shown: finding them is the exercise):
+      line delta5 (the classmate wrote 0.0013): you gave 0.0013: wrong sign
+        hint: δ5 = o5·(1 − o5)·δ6·w56 with w56 = −0.2 ...
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ def format_result(result: ExerciseResult, *, offer_hint: bool = False) -> str:
         text = f"{head}: {result.detail or 'failed'}"
         return text + (_hint_line(result) if offer_hint and result.status != "error" else "")
     failure = result.failure
+    if not failure.expected_shown:
+        return _without_expected(result) + (_hint_line(result) if offer_hint else "")
     lines = [
         f"{head}: {result.n_passed} of {result.n_cases} tests passed. "
         f"First failure, case \"{failure.case}\":"
@@ -41,6 +51,21 @@ def format_result(result: ExerciseResult, *, offer_hint: bool = False) -> str:
         lines.append(f"  note:     {result.note}")
     text = "\n".join(lines)
     return text + (_hint_line(result) if offer_hint else "")
+
+
+def _without_expected(result: ExerciseResult) -> str:
+    """Every failing case, with what was given and which way it is off, but no expected value."""
+    failures = [result.failure, *result.more_failures]
+    lines = [f"{result.exercise_id} ({result.title}): {result.n_passed} of {result.n_cases} tests "
+             f"passed. What is wrong (the right values are not shown: finding them is the "
+             f"exercise):"]
+    for failure in failures:
+        lines.append(f"  {failure.case}: {failure.reason}")
+        if failure.hint:
+            lines.append(f"    hint: {failure.hint}")
+    if result.note:
+        lines.append(f"  note: {result.note}")
+    return "\n".join(lines)
 
 
 def _hint_line(result: ExerciseResult) -> str:

@@ -81,6 +81,11 @@ class Exercise:
         `call(functions, *args)` (default: the first name with `*args`).
     kind "value": the learner assigns the variable(s) in `names`; `call(functions)` (default:
         the value of the first name) is compared with `reference()`.
+
+    `reveal_expected`: whether a failure shows the expected value. By default it does for
+    functions (the expected output for a given input is a lesson) and does not for values (there
+    the expected value is the answer): the verdict then names the wrong entries, what was given
+    and which way it is off. Set it to True for a value exercise where showing it is fine.
     """
 
     id: str
@@ -98,6 +103,7 @@ class Exercise:
     gradient: GradientCheck | None = None
     points: int = 1
     seed: int = 0
+    reveal_expected: bool | None = None
 
     def __post_init__(self):
         if "." not in self.id:
@@ -108,6 +114,13 @@ class Exercise:
             raise CourseError(f"Exercise {self.id}: give the name(s) the learner defines.")
         if not self.cases and self.random_cases is None and self.kind == "function":
             raise CourseError(f"Exercise {self.id}: give at least one case.")
+
+    @property
+    def reveals_expected(self) -> bool:
+        """Whether a failure may show the expected value (see `reveal_expected`)."""
+        if self.reveal_expected is None:
+            return self.kind != "value"
+        return self.reveal_expected
 
     @property
     def topic(self) -> str:
