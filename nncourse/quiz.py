@@ -15,6 +15,10 @@ last expression of a cell:
 `SelfTest([q1, q2, ...], title="Self-test")` shows several questions together, numbered, with a
 score line ("Score: 2 of 3 correct") that updates after every check.
 
+In a lesson, the cell that builds the questions contains their answers: fold its code away (cell
+metadata ``"jupyter": {"source_hidden": true}``) so the answers are not in sight, and tag it
+``nbval-ignore-output`` like every widget cell.
+
 Every question can also be answered from Python, without a browser, which is how the tests drive
 it and how a learner can use it in a plain terminal:
 
