@@ -3,9 +3,9 @@
 The notebook shows one multiple-choice and one numeric question. The test runs all cells, clicks a
 wrong option and Check, reads the ✗ verdict with its hint, clicks the right option and Check, reads
 the ✓ verdict with its explanation, then types a number into the numeric question and presses
-Enter. The JupyterLab server and Chromium are set up as in `test_browser.py` (private directories,
-free port, system Chromium), whose helpers this test reuses; it skips when Chromium or playwright
-is missing.
+Enter. The JupyterLab server and Chromium are set up as in `test_browser.py` (private
+directories, free port, system Chromium), whose set-up functions this test reuses; it skips when
+Chromium or playwright is missing.
 """
 
 from __future__ import annotations
