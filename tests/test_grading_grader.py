@@ -387,3 +387,29 @@ def test_the_grader_does_not_give_away_the_answer_of_a_value_exercise(tmp_path):
     page = (tmp_path / "out" / "dan" / "feedback.html").read_text()
     for text in (test["output"], page):
         assert f"{right:g}" not in text and "expected" not in text
+
+
+def test_reports_have_columns_only_for_the_assignments_graded(tmp_path):
+    """Two of the course's notebooks graded against the whole solutions folder."""
+    from nncourse.grading.answers import load_assignment
+    from nncourse.grading.grader import GradingOptions, grade
+    from nncourse.grading.reports import write_reports
+
+    graded = ["02_activations.ipynb", "01_neuron.ipynb"]
+    (tmp_path / "subs").mkdir()
+    for learner, name in zip(("ann", "ben"), graded):
+        (tmp_path / "subs" / f"{learner}.ipynb").write_text(
+            (subs.SOLUTION.parent / name).read_text())
+    batch = grade([tmp_path / "subs"], GradingOptions(solutions=subs.SOLUTION.parent, jobs=2,
+                                                      progress=False))
+    write_reports(batch, tmp_path / "out")
+    columns = [e for name in sorted(graded)
+               for e in load_assignment(subs.SOLUTION.parent / name).exercise_ids]
+    assert len(list(subs.SOLUTION.parent.glob("*.ipynb"))) > len(graded)
+    with (tmp_path / "out" / "grades.csv").open() as handle:
+        header = next(csv.reader(handle))
+    assert header == ["learner", *columns, "total", "max_score", "notebooks", "problems"]
+    with (tmp_path / "out" / "pass_rates.csv").open() as handle:
+        assert [row["exercise"] for row in csv.DictReader(handle)] == columns
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert list(summary["pass_rates"]) == columns

@@ -8,6 +8,10 @@
     OUTDIR/grades.csv               one row per learner, one column per exercise (points earned,
                                     public and hidden checks together), then total and max_score
     OUTDIR/pass_rates.csv           per exercise: learners graded, learners with full points, rate
+
+The exercise columns of grades.csv, pass_rates.csv and summary.json are those of the assignments
+the batch answers (not every notebook of the solutions folder), in the folder's order of
+notebooks and each notebook's order of exercises, whatever the order of the submissions.
     OUTDIR/summary.json             the class summary: counts, pass rates, timings, problems
 
 Everything is written after all submissions are graded, so no child process can touch it.
