@@ -65,13 +65,18 @@ How to add an exercise
    - a value, not a function: `kind="value"`, `names=("learning_rate",)`, `reference=lambda:
      0.1`, no cases needed. A dict of named numbers works too (compared key by key); this is the
      form for a "find the errors" exercise (`corrected = {"o6": ..., "delta5": ...}`).
+     A failing value exercise never shows the expected value (it is the answer): the verdict
+     lists the wrong keys or cases, what was given and which way it is off ("too large", "wrong
+     sign"), with each case's hint. Give `reveal_expected=True` where showing it is fine.
    - several names, or the learner's function used inside the engine: give
      `call=lambda f, *args: ...` which receives a dict {name: learner's object} and the case's
      arguments, e.g. build a `Dense` layer whose backward is `f["dense_backward"]`, train it a few
      steps, and return the losses; the reference returns the same from the engine alone
      (`plug.with_learner_backward` and `plug.LearnerActivation` do the plugging).
    - a backward function: add `gradient=GradientCheck(scalar=..., gradient=...)`; every case
-     then also compares the learner's gradient with central differences (see `spec`).
+     then also compares the learner's gradient with central differences, as `nncourse.gradcheck`
+     does: the relative error of the whole array, ‖a − n‖ / (‖a‖ + ‖n‖) ≤ tol, or an absolute
+     difference ‖a − n‖ ≤ atol (see `spec`).
    Tolerances: `rtol`, `atol` per exercise or per case. Inputs must be numbers, numpy arrays,
    or tuples/lists/dicts of them (they travel to the grader's child process without pickle).
 
