@@ -371,6 +371,8 @@ def test_a_written_function_returning_none_names_the_unwritten_function_it_may_c
     assert "dense_forward is not written yet" in out
     assert "Replace `return None`" not in out and "not written yet: network_forward" not in out
     assert evaluate("03.network_forward", namespace=namespace).status == "failed"
+    given = evaluate("03.network_forward", namespace["network_forward"])  # the function itself
+    assert "dense_forward is not written yet" in given.detail
 
 
 def test_the_released_placeholder_is_still_not_written_yet(capsys):

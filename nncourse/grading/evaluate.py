@@ -107,10 +107,20 @@ def check_presence(exercise: Exercise, namespace: Mapping[str, Any]) -> Presence
         elif exercise.kind == "function" and unwritten_parts(namespace[name], name):
             presence.placeholders.append(name)
     try:
-        presence.unwritten = unwritten_callees(exercise.names, namespace)
+        presence.unwritten = unwritten_callees(exercise.names, _with_own_globals(exercise, namespace))
     except Exception:  # an object that will not say what it is: name nothing rather than fail
         presence.unwritten = []
     return presence
+
+
+def _with_own_globals(exercise: Exercise, namespace: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The namespace, completed by the globals the learner's function was defined in (when
+    `check` was given the function itself, the notebook's other functions are found there)."""
+    for name in exercise.names:
+        own = getattr(namespace.get(name), "__globals__", None)
+        if isinstance(own, dict) and own is not namespace:
+            return {**own, **namespace}
+    return namespace
 
 
 def unwritten_callees(names: Sequence[str], namespace: Mapping[str, Any]) -> list[str]:
