@@ -39,6 +39,10 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) --notebook-dir=. lessons/00_start_here.ipynb
 
 ## make test: the whole suite: engine, grader, browser, and every notebook executed by nbval
+# The suite runs in parallel processes; one BLAS thread each keeps small matrix products from
+# fighting over the cores.
+test: export OPENBLAS_NUM_THREADS := 1
+test: export OMP_NUM_THREADS := 1
 test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_NOTEBOOKS) tests lessons solutions
 
