@@ -163,7 +163,7 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
                 "Try a smaller learning rate."
             )
         if bar is not None:
-            bar.set_postfix(loss=f"{history.loss[-1]:.4f}")
+            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", refresh=False)  # tqdm redraws at its own pace
         if any(callback(epoch, history, network) is False for callback in callbacks):
             break
     if bar is not None:

@@ -188,3 +188,14 @@ def test_a_different_network_seed_gives_a_different_history():
 
 def test_stochastic_training_is_reproducible_too():
     assert train_moons(2, 3, batch_size=1)[0].as_dict() == train_moons(2, 3, batch_size=1)[0].as_dict()
+
+
+def test_progress_bar_in_a_terminal_counts_every_epoch(capsys):
+    """progress=True shows one bar on stderr that ends at the last epoch with the final loss."""
+    X, y = data.xor()
+    net = mlp([2, 4, 1], hidden="tanh", output="sigmoid", seed=0)
+    history = net.fit(X, y, loss="binary_crossentropy", lr=0.5, epochs=200, progress=True)
+    err = capsys.readouterr().err
+    assert "200/200" in err
+    assert f"loss={history.loss[-1]:.4f}" in err
+    assert err.count("loss=") < 50  # redrawn at tqdm's pace, not once per epoch
