@@ -17,35 +17,19 @@ Pitfalls this set-up avoids:
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-from secrets import token_hex
 
-import nbformat
 import pytest
+from browser_support import (
+    CHROMIUM_ARGS, KERNEL_READY_JS, STEP_TIMEOUT_MS, browser_executable, running_jupyterlab, tail,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("NNCOURSE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+__all__ = ["browser_executable"]  # a fixture, imported so that pytest finds it here
+
 NOTEBOOK_NAME = "slider_widget.ipynb"
 
 # The notebook under test: a lesson-like cell showing the course's neuron explorer. The test
@@ -65,136 +49,13 @@ KERNEL_TEXT_AFTER = f"a = sigmoid(z) = sigmoid(\u22120.35) = {1 / (1 + math.exp(
 KERNEL_TEXT_SELECTOR = ".widget-html-content"
 IMAGE_SELECTOR = "img.widget-image"
 
-SERVER_START_SECONDS = 60
-STEP_TIMEOUT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def write_notebook(path: Path, code: str) -> None:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python",
-    }
-    nbformat.write(nb, path)
-
-
-def lab_settings(settings_dir: Path) -> None:
-    """User settings that keep the news and update pop-ups away."""
-    notification = settings_dir / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True)
-    (notification / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-
-
-@pytest.fixture
-def browser_executable():
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"no Chromium at {CHROMIUM} (install it with: apt-get install chromium)")
-    return CHROMIUM
-
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """A JupyterLab server serving a fresh copy of the notebook; yields (base_url, token, log)."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    write_notebook(notebooks / NOTEBOOK_NAME, NOTEBOOK_CODE)
+    """A JupyterLab server serving the widget notebook; yields (base_url, token, log)."""
+    with running_jupyterlab(tmp_path, NOTEBOOK_NAME, NOTEBOOK_CODE) as server:
+        yield server
 
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    # Private state; the venv's share/jupyter (ipywidgets' lab extension, the kernel spec)
-    # is still found through sys.prefix.
-    for variable, name in [
-        ("JUPYTER_CONFIG_DIR", "config"),
-        ("JUPYTER_RUNTIME_DIR", "runtime"),
-        ("JUPYTER_DATA_DIR", "data"),
-        ("IPYTHONDIR", "ipython"),
-        ("MPLCONFIGDIR", "matplotlib"),
-    ]:
-        env[variable] = str(tmp_path / name)
-        (tmp_path / name).mkdir()
-    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    # Server extensions the test does not use (language servers, terminals) stay off.
-    (tmp_path / "config" / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"jupyter_lsp": False,
-                                               "jupyter_server_terminals": False}}}
-    ))
-    lab_settings(tmp_path / "settings")
-
-    port, token = free_port(), token_hex(16)
-    command = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--port-retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}",
-        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.extension_manager=readonly",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    log_path = tmp_path / "jupyterlab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            command, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{tail(log_path)}")
-            try:
-                urllib.request.urlopen(f"{base_url}/api/status?token={token}", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer in {SERVER_START_SECONDS} s:\n"
-                                f"{tail(log_path)}")
-                time.sleep(0.2)
-        yield base_url, token, log_path
-    finally:
-        stop_process_group(server)
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """SIGTERM to the server's process group (it shuts its kernels down), SIGKILL if it hangs."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
-
-def tail(path: Path, n: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-
-
-KERNEL_READY_JS = """() => {
-    const app = window.jupyterapp;
-    const panel = app && app.shell.currentWidget;
-    const session = panel && panel.sessionContext && panel.sessionContext.session;
-    const kernel = session && session.kernel;
-    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 
 # The bytes of the picture the page shows (the Image widget's src is a blob: URL), as a data URL.
 IMAGE_BYTES_JS = """async (selector) => {

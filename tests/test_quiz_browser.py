@@ -3,27 +3,17 @@
 The notebook shows one multiple-choice and one numeric question. The test runs all cells, clicks a
 wrong option and Check, reads the ✗ verdict with its hint, clicks the right option and Check, reads
 the ✓ verdict with its explanation, then types a number into the numeric question and presses
-Enter. The JupyterLab server and Chromium are set up as in `test_browser.py` (private
-directories, free port, system Chromium), whose set-up functions this test reuses; it skips when
-Chromium or playwright is missing.
+Enter. The JupyterLab server and Chromium are set up by `browser_support.py` (private
+directories, free port, system Chromium); it skips when Chromium or playwright is missing.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from secrets import token_hex
 
 import pytest
-from test_browser import (  # the shared browser set-up of the suite
-    CHROMIUM_ARGS, KERNEL_READY_JS, SERVER_START_SECONDS, STEP_TIMEOUT_MS, browser_executable,
-    free_port, lab_settings, stop_process_group, tail, write_notebook,
+from browser_support import (
+    CHROMIUM_ARGS, KERNEL_READY_JS, STEP_TIMEOUT_MS, browser_executable, running_jupyterlab, tail,
 )
 
 pytestmark = pytest.mark.browser
@@ -48,52 +38,8 @@ SelfTest([
 @pytest.fixture
 def quiz_lab(tmp_path):
     """A JupyterLab server serving the quiz notebook; yields (base_url, token, log)."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    write_notebook(notebooks / NOTEBOOK_NAME, NOTEBOOK_CODE)
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    for variable, name in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                           ("JUPYTER_DATA_DIR", "data"), ("IPYTHONDIR", "ipython"),
-                           ("MPLCONFIGDIR", "matplotlib")]:
-        env[variable] = str(tmp_path / name)
-        (tmp_path / name).mkdir()
-    (tmp_path / "config" / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"jupyter_lsp": False,
-                                               "jupyter_server_terminals": False}}}
-    ))
-    lab_settings(tmp_path / "settings")
-    port, token = free_port(), token_hex(16)
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--port-retries=0", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebooks}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    log_path = tmp_path / "jupyterlab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{tail(log_path)}")
-            try:
-                urllib.request.urlopen(f"{base_url}/api/status?token={token}", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not answer in {SERVER_START_SECONDS} s:\n"
-                                f"{tail(log_path)}")
-                time.sleep(0.2)
-        yield base_url, token, log_path
-    finally:
-        stop_process_group(server)
+    with running_jupyterlab(tmp_path, NOTEBOOK_NAME, NOTEBOOK_CODE) as server:
+        yield server
 
 
 def test_a_learner_clicks_options_and_check_and_reads_the_verdicts(browser_executable, quiz_lab,
