@@ -29,6 +29,7 @@ import re
 
 import numpy as np
 
+from nncourse.activations import Softmax
 from nncourse.errors import CourseError
 from nncourse.losses import (
     BinaryCrossEntropy, CategoricalCrossEntropy, HalfSquaredError, MeanSquaredError, get_loss,
@@ -354,7 +355,11 @@ class Calculation:
         else:
             items.append(("note", "Error signals δⱼ = ∂L/∂zⱼ, from the output back to the first layer."))
         if self.net.trace.output_rule == SHORTCUT_RULE:
-            items.append(("note", "Output: softmax/sigmoid with cross-entropy, so ∂L/∂z = a − y (the named shortcut)."))
+            if isinstance(self.net.layers[-1].activation, Softmax) or self.net.n_outputs == 1:
+                rule = "∂L/∂z = a − y"
+            else:  # binary cross-entropy averages over the k sigmoid outputs
+                rule = f"∂L/∂z = (a − y) / {self.net.n_outputs}"
+            items.append(("note", f"Output: softmax/sigmoid with cross-entropy, so {rule} (the named shortcut)."))
         layers = self.net.layers
         for c in range(len(layers), 0, -1):
             layer = layers[c - 1]

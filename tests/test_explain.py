@@ -141,3 +141,18 @@ def test_every_equation_is_balanced_latex():
             assert eq.count("(") == eq.count(")"), eq
             assert eq.count("[") == eq.count("]"), eq
         assert "leaky_relu" in explain.forward(mlp([2, 2, 1], hidden="leaky_relu", seed=0), [1.0, 2.0]).text
+
+
+def test_shortcut_note_divides_by_the_number_of_sigmoid_outputs():
+    """Binary cross-entropy averages over k sigmoid outputs, so the shortcut is (a − y) / k."""
+    from nncourse.layers import Dense
+    from nncourse.network import Sequential
+
+    W, b = [[0.1, 0.2], [0.3, -0.1]], [0.0, 0.0]
+    two_sigmoids = Sequential([Dense.from_weights(W, b, "sigmoid")])
+    text = explain.worked_example(two_sigmoids, [1.0, 2.0], [1, 0], "binary_crossentropy", 0.1).text
+    assert "∂L/∂z = (a − y) / 2" in text
+    assert np.allclose(two_sigmoids.layers[0].W, W)  # the caller's network is untouched
+    softmax = Sequential([Dense.from_weights(W, b, "softmax")])
+    text = explain.worked_example(softmax, [1.0, 2.0], [1, 0], "categorical_crossentropy", 0.1).text
+    assert "∂L/∂z = a − y (the named shortcut)" in text
