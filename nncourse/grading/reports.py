@@ -8,11 +8,14 @@
     OUTDIR/grades.csv               one row per learner, one column per exercise (points earned,
                                     public and hidden checks together), then total and max_score
     OUTDIR/pass_rates.csv           per exercise: learners graded, learners with full points, rate
+    OUTDIR/summary.json             the class summary: counts, pass rates, timings, problems,
+                                    missing notebooks
 
 The exercise columns of grades.csv, pass_rates.csv and summary.json are those of the assignments
 the batch answers (not every notebook of the solutions folder), in the folder's order of
 notebooks and each notebook's order of exercises, whatever the order of the submissions.
-    OUTDIR/summary.json             the class summary: counts, pass rates, timings, problems
+A learner who hands in no notebook for one of those assignments scores 0 on its exercises, its
+points count in their max_score, and their row names the missing notebook: nothing goes unseen.
 
 Everything is written after all submissions are graded, so no child process can touch it.
 """
@@ -132,7 +135,8 @@ def write_reports(batch: BatchReport, outdir: str | Path) -> Path:
             json.dumps(results_document(reports), indent=2) + "\n", encoding="utf-8")
         (folder / "feedback.html").write_text(feedback_page(learner, reports), encoding="utf-8")
     columns = exercise_columns(batch)
-    _write_grades(outdir / "grades.csv", by_learner, columns)
+    missing = missing_notebooks(batch, by_learner)
+    _write_grades(outdir / "grades.csv", by_learner, columns, missing, batch)
     rates = pass_rates(by_learner, columns)
     _write_pass_rates(outdir / "pass_rates.csv", rates)
     summary = {
@@ -142,6 +146,7 @@ def write_reports(batch: BatchReport, outdir: str | Path) -> Path:
         "seconds": round(batch.seconds, 3),
         "pass_rates": rates,
         "problems": {r.learner: r.problem for r in batch.submissions if r.problem},
+        "missing_notebooks": missing,
         "grader_errors": {r.learner: r.internal_errors for r in batch.submissions
                           if r.internal_errors},
     }
@@ -163,7 +168,22 @@ def _full_marks(tests: list[TestResult]) -> dict[str, bool]:
     return full
 
 
-def _write_grades(path: Path, by_learner, columns: list[str]) -> None:
+def missing_notebooks(batch: BatchReport, by_learner) -> dict[str, list[str]]:
+    """Per learner, the graded assignments of the batch they handed in no notebook for."""
+    graded = [a.name for a in batch.assignments if a.name in {r.assignment for r in batch.submissions}]
+    missing = {}
+    for learner, reports in by_learner.items():
+        handed_in = {r.assignment for r in reports}
+        absent = [name for name in graded if name not in handed_in]
+        if absent:
+            missing[learner] = absent
+    return missing
+
+
+def _write_grades(path: Path, by_learner, columns: list[str], missing: dict, batch) -> None:
+    """One row per learner. An exercise of a notebook the learner did not hand in scores 0 and
+    counts in max_score, and the row says which notebook is missing."""
+    max_of = {a.name: a.max_points for a in batch.assignments}
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["learner", *columns, "total", "max_score", "notebooks", "problems"])
@@ -172,13 +192,16 @@ def _write_grades(path: Path, by_learner, columns: list[str]) -> None:
             tests = [t for r in reports for t in r.tests]
             points = _points_by_exercise(tests)
             attempted = {t.exercise_id for t in tests}
+            absent = missing.get(learner, [])
+            problems = [r.problem for r in reports if r.problem]
+            problems += [f"No notebook handed in for {name}." for name in absent]
             writer.writerow([
                 learner,
-                *[f"{points[c]:g}" if c in attempted else "" for c in columns],
+                *[f"{points[c]:g}" if c in attempted else "0" for c in columns],
                 f"{sum(t.score for t in tests):g}",
-                f"{sum(t.max_score for t in tests):g}",
+                f"{sum(t.max_score for t in tests) + sum(max_of[name] for name in absent):g}",
                 ";".join(str(r.path) for r in reports),
-                " ".join(r.problem for r in reports if r.problem),
+                " ".join(problems),
             ])
 
 
