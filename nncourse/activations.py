@@ -61,7 +61,10 @@ def softmax(z, axis: int = -1):
 
 
 def log_softmax(z, axis: int = -1):
-    """log softmax(z)_i = z_i − max(z) − log Σ_j e^(z_j − max(z)); finite even where softmax is 0."""
+    """log softmax(z)_i = z_i − max(z) − log Σ_j e^(z_j − max(z)).
+
+    Finite even where softmax is 0.
+    """
     z = np.asarray(z, dtype=float)
     shifted = z - np.max(z, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
@@ -201,7 +204,9 @@ class Softmax(Activation):
     """softmax(z)_i = e^(z_i) / Σ_j e^(z_j) over the last axis; outputs are positive and sum to 1.
 
     It is not element-wise: every output depends on every input. Its Jacobian is
-    ∂a_i/∂z_j = a_i·(δ_ij − a_j), so the chain rule gives dL/dz = a ⊙ (g − Σ_j g_j·a_j) with g = dL/da.
+    ∂a_i/∂z_j = a_i·(δ_ij − a_j), so the chain rule gives, with g = dL/da,
+
+        dL/dz = a ⊙ (g − Σ_j g_j·a_j).
     """
 
     name = "softmax"
@@ -277,7 +282,8 @@ ACTIVATIONS: dict[str, type[Activation]] = {
 
 
 def get_activation(activation: str | Activation | None) -> Activation:
-    """Turn a name such as "relu" (or an Activation, or None for identity) into an Activation object."""
+    """Turn a name such as "relu" (or an Activation, or None for identity) into an Activation
+    object."""
     if activation is None:
         return Identity()
     if isinstance(activation, Activation):

@@ -77,7 +77,8 @@ def circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5, seed
     """A small circle (class 1) inside a large one (class 0)."""
     n_samples = _count(n_samples, "n_samples", 2)
     if not 0 < factor < 1:
-        raise CourseError(f"factor (inner radius / outer radius) must be between 0 and 1; got {factor}.")
+        raise CourseError("factor (inner radius / outer radius) must be between 0 and 1; "
+                          f"got {factor}.")
     rng = _rng(seed)
     n_outer = n_samples // 2
     n_inner = n_samples - n_outer
@@ -126,7 +127,8 @@ def standardize(X, mean=None, std=None):
     if X.ndim != 2:
         raise CourseError(f"standardize expects X with shape (samples, features); got {X.shape}.")
     if not np.all(np.isfinite(X)):
-        raise CourseError("X contains NaN or infinity; clean or fill those values before standardizing.")
+        raise CourseError("X contains NaN or infinity; "
+                          "clean or fill those values before standardizing.")
     mean = X.mean(axis=0) if mean is None else np.asarray(mean, dtype=float)
     std = X.std(axis=0) if std is None else np.asarray(std, dtype=float)
     safe_std = np.where(std > 0, std, 1.0)
@@ -167,5 +169,6 @@ def one_hot(labels, n_classes: int | None = None):
     labels = labels.astype(int)
     n_classes = int(labels.max()) + 1 if n_classes is None else int(n_classes)
     if labels.size and labels.max() >= n_classes:
-        raise CourseError(f"Label {labels.max()} does not fit in {n_classes} classes (0 … {n_classes - 1}).")
+        raise CourseError(f"Label {labels.max()} does not fit in {n_classes} classes "
+                          f"(0 … {n_classes - 1}).")
     return np.eye(n_classes)[labels]

@@ -1,8 +1,8 @@
 """The worked networks of the course, ready-made with their exact weights.
 
 `network_3232()`: 3 inputs → 2 ReLU → 3 ReLU → 2 softmax, the forward-pass example of lesson 03.
-`network_321()`:  3 inputs → 2 sigmoid → 1 sigmoid, the classic backpropagation example of lesson 05,
-with its input X_321, target Y_321 and learning rate LR_321.
+`network_321()`:  3 inputs → 2 sigmoid → 1 sigmoid, the classic backpropagation example of
+lesson 05, with its input X_321, target Y_321 and learning rate LR_321.
 
 Weights are stored inputs × neurons, so z = x @ W + b. In the 3-2-1 network the weight wᵢⱼ joins
 neuron i to neuron j (inputs are neurons 1–3, hidden 4–5, output 6) and θⱼ is neuron j's bias.
@@ -19,9 +19,12 @@ X_3232 = np.array([0.5, 0.2, 0.9])
 def network_3232() -> Sequential:
     """3 → 2 (ReLU) → 3 (ReLU) → 2 (softmax)."""
     return Sequential([
-        Dense.from_weights([[0.2, 0.3], [0.4, 0.1], [0.5, 0.6]], [0.1, 0.2], "relu", name="hidden1"),
-        Dense.from_weights([[0.1, 0.4, 0.6], [0.5, 0.2, 0.3]], [0.05, 0.15, 0.25], "relu", name="hidden2"),
-        Dense.from_weights([[0.6, 0.2], [0.1, 0.4], [0.5, 0.3]], [0.1, 0.1], "softmax", name="output"),
+        Dense.from_weights([[0.2, 0.3], [0.4, 0.1], [0.5, 0.6]], [0.1, 0.2], "relu",
+                           name="hidden1"),
+        Dense.from_weights([[0.1, 0.4, 0.6], [0.5, 0.2, 0.3]], [0.05, 0.15, 0.25], "relu",
+                           name="hidden2"),
+        Dense.from_weights([[0.6, 0.2], [0.1, 0.4], [0.5, 0.3]], [0.1, 0.1], "softmax",
+                           name="output"),
     ], name="3-2-3-2 network")
 
 
@@ -51,5 +54,6 @@ def named_weights_321(network: Sequential) -> dict:
     for i, row in zip((1, 2, 3), hidden.W):
         names[f"w{i}4"], names[f"w{i}5"] = float(row[0]), float(row[1])
     names["w46"], names["w56"] = float(output.W[0, 0]), float(output.W[1, 0])
-    names["θ4"], names["θ5"], names["θ6"] = float(hidden.b[0]), float(hidden.b[1]), float(output.b[0])
+    names["θ4"], names["θ5"], names["θ6"] = (float(hidden.b[0]), float(hidden.b[1]),
+                                             float(output.b[0]))
     return names

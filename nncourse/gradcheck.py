@@ -4,7 +4,8 @@ The central difference estimates a derivative from two evaluations of the functi
 
     ∂f/∂x ≈ (f(x + ε) − f(x − ε)) / (2ε)
 
-and its error shrinks like ε². We compare the two arrays with the relative error of the whole gradient,
+and its error shrinks like ε². We compare the two arrays with the relative error of the whole
+gradient,
 
     ‖a − b‖ / (‖a‖ + ‖b‖)        (‖·‖ the Euclidean norm; 0 when both are all zeros)
 
@@ -30,7 +31,8 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
     """∂f/∂x for a scalar function f of the array x, by central differences (x is restored)."""
     x = np.asarray(x)
     if x.dtype != np.float64:
-        raise CourseError("numerical_gradient needs a float64 array (it nudges the values in place).")
+        raise CourseError("numerical_gradient needs a float64 array "
+                          "(it nudges the values in place).")
     grad = np.zeros_like(x)
     flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
     for i in range(flat_x.size):

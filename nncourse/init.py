@@ -42,7 +42,10 @@ def normal(shape, rng, std: float = 0.1):
 
 
 def xavier(shape, rng):
-    """Xavier/Glorot uniform: U(−r, r) with r = √(6 / (fan_in + fan_out)). Suits sigmoid and tanh."""
+    """Xavier/Glorot uniform: U(−r, r) with r = √(6 / (fan_in + fan_out)).
+
+    Suits sigmoid and tanh.
+    """
     fan_in, fan_out = _fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape)

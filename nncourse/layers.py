@@ -8,7 +8,8 @@ weighted sum through an activation:
 A dense layer is many neurons reading the same inputs. With a batch of samples in the rows of X
 (batch first) and one column of W per neuron:
 
-    forward:   Z = X @ W + b                         X: (n, inputs)  W: (inputs, neurons)  b: (neurons,)
+    shapes:    X: (n, inputs)   W: (inputs, neurons)   b: (neurons,)
+    forward:   Z = X @ W + b
                A = f(Z)
     backward:  dZ = dA ⊙ f'(Z)                       (the activation's chain rule)
                dW = Xᵀ @ dZ      db = Σ_rows dZ      (what the optimiser needs)
@@ -33,7 +34,8 @@ def as_float_matrix(X, what: str = "input") -> np.ndarray:
     try:
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError):
-        raise CourseError(f"The {what} must be numbers (a list or numpy array of floats).") from None
+        raise CourseError(f"The {what} must be numbers "
+                          "(a list or numpy array of floats).") from None
     if X.size == 0:
         raise CourseError(f"The {what} is empty; give at least one sample.")
     if not np.all(np.isfinite(X)):
@@ -92,14 +94,16 @@ class Dense:
                  *, init=None, seed=None, rng=None, name: str | None = None):
         for label, count in (("inputs", n_inputs), ("neurons", n_neurons)):
             if not isinstance(count, (int, np.integer)) or count < 1:
-                raise CourseError(f"A Dense layer needs a whole number ≥ 1 of {label}; got {count!r}.")
+                raise CourseError(f"A Dense layer needs a whole number ≥ 1 of {label}; "
+                                  f"got {count!r}.")
         self.activation = get_activation(activation)
         if rng is None:
             rng = np.random.default_rng(seed)
         if init is None:
             init = "he" if self.activation.name in _RELU_LIKE else "xavier"
         self.init = init
-        self.W = np.asarray(get_initializer(init)((int(n_inputs), int(n_neurons)), rng=rng), dtype=float)
+        self.W = np.asarray(get_initializer(init)((int(n_inputs), int(n_neurons)), rng=rng),
+                            dtype=float)
         self.b = np.zeros(int(n_neurons))
         self.name = name
         self._clear_cache()
@@ -156,8 +160,8 @@ class Dense:
         X = as_float_matrix(X, f"input of {self.label}")
         if X.ndim not in (1, 2) or X.shape[-1] != self.n_inputs:
             raise CourseError(
-                f"{self.label} expects {self.n_inputs} inputs per sample, shape (n, {self.n_inputs}), "
-                f"but received shape {X.shape}."
+                f"{self.label} expects {self.n_inputs} inputs per sample, "
+                f"shape (n, {self.n_inputs}), but received shape {X.shape}."
             )
         return X
 
@@ -182,15 +186,16 @@ class Dense:
         With input_gradient=False (the first layer, in training) dX is not needed and not computed.
         """
         if self.a is None:
-            raise CourseError(f"{self.label}: run forward before backward (backward needs the cached input).")
+            raise CourseError(f"{self.label}: run forward before backward "
+                              "(backward needs the cached input).")
         grad_a = np.asarray(grad_a, dtype=float)
         if grad_a.shape != self.a.shape:
             if grad_a.size == self.a.size:
                 grad_a = grad_a.reshape(self.a.shape)
             else:
                 raise CourseError(
-                    f"{self.label}: the gradient has shape {grad_a.shape} but the layer's output has "
-                    f"shape {self.a.shape}; they must match."
+                    f"{self.label}: the gradient has shape {grad_a.shape} "
+                    f"but the layer's output has shape {self.a.shape}; they must match."
                 )
         self.da = grad_a
         dz = self.activation.backward(self.z, self.a, grad_a)
@@ -207,4 +212,5 @@ class Dense:
 
     def __repr__(self):
         name = f", name={self.name!r}" if self.name else ""
-        return f"Dense({self.n_inputs}, {self.n_neurons}, activation={self.activation.name!r}{name})"
+        return (f"Dense({self.n_inputs}, {self.n_neurons}, "
+                f"activation={self.activation.name!r}{name})")

@@ -130,7 +130,8 @@ class BinaryCrossEntropy(Loss):
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if np.any((y_true < 0) | (y_true > 1)):
-            raise CourseError("Binary cross-entropy needs targets between 0 and 1 (class labels 0 or 1).")
+            raise CourseError("Binary cross-entropy needs targets between 0 and 1 "
+                              "(class labels 0 or 1).")
         if not self.from_logits and np.any((y_pred < 0) | (y_pred > 1)):
             raise CourseError(
                 "Binary cross-entropy got predictions outside [0, 1]; give probabilities "
@@ -174,8 +175,8 @@ def one_hot_targets(y_true, y_pred, loss_name: str):
     bad = labels[(labels < 0) | (labels >= n_classes)]
     if bad.size:
         raise CourseError(
-            f"{loss_name}: class label {int(bad.flat[0])} is out of range; with {n_classes} outputs "
-            f"the labels must be 0 … {n_classes - 1}."
+            f"{loss_name}: class label {int(bad.flat[0])} is out of range; "
+            f"with {n_classes} outputs the labels must be 0 … {n_classes - 1}."
         )
     return np.eye(n_classes)[labels]
 
@@ -202,7 +203,8 @@ class CategoricalCrossEntropy(Loss):
         if not self.from_logits and np.any((y_pred < 0) | (y_pred > 1)):
             raise CourseError(
                 "Categorical cross-entropy got predictions outside [0, 1]; give probabilities "
-                "(a softmax output), or use CategoricalCrossEntropy(from_logits=True) for raw scores."
+                "(a softmax output), or use CategoricalCrossEntropy(from_logits=True) "
+                "for raw scores."
             )
         return y_pred, y_true
 
@@ -226,7 +228,8 @@ class CategoricalCrossEntropy(Loss):
 class Hinge(Loss):
     """Hinge = mean[max(0, 1 − y·s)] for labels y in {−1, +1} and raw scores s.
 
-    Zero once a sample is on the right side with a margin of 1; dL/ds = −y/N where 1 − y·s > 0, else 0.
+    Zero once a sample is on the right side with a margin of 1;
+    dL/ds = −y/N where 1 − y·s > 0, else 0.
     """
 
     name = "hinge"
@@ -235,7 +238,8 @@ class Hinge(Loss):
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if not np.all(np.isin(y_true, (-1.0, 1.0))):
-            raise CourseError("Hinge loss needs labels −1 or +1 (turn 0/1 labels into −1/+1 with 2·y − 1).")
+            raise CourseError("Hinge loss needs labels −1 or +1 "
+                              "(turn 0/1 labels into −1/+1 with 2·y − 1).")
         return y_pred, y_true
 
     def formula(self, y_pred, y_true) -> float:
@@ -246,7 +250,9 @@ class Hinge(Loss):
 
 
 class KLDivergence(Loss):
-    """KL(P ‖ Q) = (1/n)·Σ_samples Σ_k p_k·log(p_k / q_k): how much Q (the prediction) loses against P.
+    """KL(P ‖ Q) = (1/n)·Σ_samples Σ_k p_k·log(p_k / q_k).
+
+    How much Q (the prediction) loses against P.
 
     Zero when the two distributions are equal, never negative. dL/dq = −p / q / n.
     """
@@ -257,7 +263,8 @@ class KLDivergence(Loss):
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if np.any(y_pred < 0) or np.any(y_true < 0):
-            raise CourseError("KL divergence compares probability distributions; no value may be negative.")
+            raise CourseError("KL divergence compares probability distributions; "
+                              "no value may be negative.")
         return y_pred, y_true
 
     def formula(self, q, p) -> float:

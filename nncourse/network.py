@@ -74,7 +74,8 @@ class Sequential:
         for layer in self.layers:
             if layer.name == key:
                 return layer
-        raise CourseError(f"No layer named {key!r}; the layers are {[layer.name for layer in self.layers]}.")
+        raise CourseError(f"No layer named {key!r}; "
+                          f"the layers are {[layer.name for layer in self.layers]}.")
 
     @property
     def n_inputs(self) -> int:
@@ -119,9 +120,11 @@ class Sequential:
         try:
             y_arr = np.asarray(y, dtype=float)
         except (TypeError, ValueError):
-            raise CourseError("The targets must be numbers (class labels or target values).") from None
+            raise CourseError("The targets must be numbers "
+                              "(class labels or target values).") from None
         if not np.all(np.isfinite(y_arr)):
-            raise CourseError("The targets contain NaN or infinity; every sample needs a real target.")
+            raise CourseError("The targets contain NaN or infinity; "
+                              "every sample needs a real target.")
         if output.ndim == 2 and output.shape[1] > 1:
             y_arr = one_hot_targets(y_arr, output, "The targets")
         elif output.ndim == 2 and y_arr.ndim <= 1 and y_arr.size == output.shape[0]:
@@ -130,7 +133,8 @@ class Sequential:
             y_arr = np.full(output.shape, float(y_arr))
         if y_arr.shape != output.shape:
             raise CourseError(
-                f"The targets have shape {np.shape(y)} but the network's output has shape {output.shape}; "
+                f"The targets have shape {np.shape(y)} "
+                f"but the network's output has shape {output.shape}; "
                 f"give one target per output ({output.shape[0]} samples)."
             )
         return y_arr
@@ -158,17 +162,25 @@ class Sequential:
         return output.size if isinstance(loss, BinaryCrossEntropy) else output.shape[0]
 
     def backward(self, y, loss, *, shortcut: bool = True):
-        """Gradients of the loss for the last forward pass; returns dL/dX and stores dW, db per layer."""
+        """Gradients of the loss for the last forward pass.
+
+        Returns dL/dX and stores dW, db per layer.
+        """
         loss = get_loss(loss)
         last = self.layers[-1]
         if last.a is None:
-            raise CourseError("Run forward (or loss) before backward: backward needs the forward values.")
+            raise CourseError("Run forward (or loss) before backward: "
+                              "backward needs the forward values.")
         targets = self.targets_for(y, last.a)
         loss.checked(last.a, targets)
         return self.backward_prepared(targets, loss, shortcut=shortcut)
 
-    def backward_prepared(self, targets, loss, *, shortcut: bool = True, input_gradient: bool = True):
-        """Backward for targets already shaped like the output and checked (the training loop's path)."""
+    def backward_prepared(self, targets, loss, *, shortcut: bool = True,
+                          input_gradient: bool = True):
+        """Backward for targets already shaped like the output and checked.
+
+        This is the training loop's path.
+        """
         last = self.layers[-1]
         self.trace.loss = loss.formula(last.a, targets)
         if shortcut and self.uses_shortcut(loss):
@@ -178,7 +190,8 @@ class Sequential:
             grad = last.backward_from_z(dz, len(self.layers) > 1 or input_gradient)
             return self._backward_through(self.layers[:-1], grad, input_gradient)
         self.trace.output_rule = CHAIN_RULE
-        return self._backward_through(self.layers, loss.formula_gradient(last.a, targets), input_gradient)
+        return self._backward_through(self.layers, loss.formula_gradient(last.a, targets),
+                                      input_gradient)
 
     def backward_from(self, grad_output):
         """Backward from a given dL/d(output), through every layer from the last to the first."""
@@ -204,7 +217,8 @@ class Sequential:
 
     def named_parameters(self) -> list:
         """[("dense1.W", W1), ("dense1.b", b1), …]."""
-        return [(f"{layer.name}.{key}", value) for layer in self.layers for key, value in layer.params.items()]
+        return [(f"{layer.name}.{key}", value)
+                for layer in self.layers for key, value in layer.params.items()]
 
     def get_weights(self) -> list:
         """Copies of every parameter (to restore later with set_weights)."""
@@ -218,7 +232,8 @@ class Sequential:
         for (name, p), w in zip(self.named_parameters(), weights):
             w = np.asarray(w, dtype=float)
             if w.shape != p.shape:
-                raise CourseError(f"{name} has shape {p.shape}, but the new value has shape {w.shape}.")
+                raise CourseError(f"{name} has shape {p.shape}, but the new value has shape "
+                                  f"{w.shape}.")
             p[...] = w
 
     @property
@@ -236,8 +251,8 @@ class Sequential:
         """A table of layers: name, output shape, activation, number of parameters."""
         rows = [("layer", "W shape", "output", "activation", "parameters")]
         for layer in self.layers:
-            rows.append((layer.name, f"{layer.n_inputs}×{layer.n_neurons}", f"(n, {layer.n_neurons})",
-                         layer.activation.name, f"{layer.n_params:,}"))
+            rows.append((layer.name, f"{layer.n_inputs}×{layer.n_neurons}",
+                         f"(n, {layer.n_neurons})", layer.activation.name, f"{layer.n_params:,}"))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
         rule = "-" * len(lines[0])

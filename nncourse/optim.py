@@ -1,7 +1,8 @@
 """Optimisers: how the weights move once the gradients are known.
 
 All of them follow the gradient downhill; they differ in how far and in which direction each step
-goes. Each one's `step(params, grads)` updates the parameter arrays in place (η is the learning rate):
+goes. Each one's `step(params, grads)` updates the parameter arrays in place (η is the learning
+rate):
 
     SGD        w ← w − η·g
     Momentum   v ← β·v + g;            w ← w − η·v                  (a ball rolling downhill)
@@ -53,7 +54,8 @@ class Optimizer:
     def step(self, params, grads) -> None:
         """Move every parameter array (in place) using its gradient."""
         if len(params) != len(grads):
-            raise CourseError(f"{len(params)} parameters but {len(grads)} gradients; give one gradient each.")
+            raise CourseError(f"{len(params)} parameters but {len(grads)} gradients; "
+                              "give one gradient each.")
         if len(self.state) != len(params):
             self.state = [self.new_state(p) for p in params]
         self.t += 1
@@ -61,7 +63,8 @@ class Optimizer:
             if not isinstance(g, np.ndarray):
                 g = np.asarray(g, dtype=float)
             if p.shape != g.shape:
-                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape {g.shape}.")
+                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape "
+                                  f"{g.shape}.")
             self.update(p, g, s)
 
     def new_state(self, param) -> dict:
@@ -126,7 +129,8 @@ class Adam(Optimizer):
 
     name = "adam"
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
         super().__init__(lr)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 

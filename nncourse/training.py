@@ -51,7 +51,10 @@ class History:
 
 
 def iterate_minibatches(n_samples: int, batch_size: int | None, rng=None):
-    """Index arrays of the batches of one epoch: shuffled by `rng` when given, in order otherwise."""
+    """Index arrays of the batches of one epoch.
+
+    Shuffled by `rng` when given, in order otherwise.
+    """
     if batch_size is None or batch_size >= n_samples:
         yield slice(None)
         return
@@ -89,13 +92,15 @@ def _check_fit_arguments(network, X, y, epochs, batch_size):
         X = X[None, :]
     n = X.shape[0]
     if np.ndim(y) == 0 or len(y) != n:
-        raise CourseError(f"X has {n} samples but y has {np.size(y)} targets; give one target per sample.")
+        raise CourseError(f"X has {n} samples but y has {np.size(y)} targets; "
+                          "give one target per sample.")
     targets = network.targets_for(y, np.empty((n, network.n_outputs)))
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise CourseError(f"epochs must be a whole number ≥ 1; got {epochs!r}.")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
         raise CourseError(
-            f"batch_size must be a whole number ≥ 1 (1 = stochastic), or None for full batch; got {batch_size!r}."
+            "batch_size must be a whole number ≥ 1 (1 = stochastic), or None for full batch; "
+            f"got {batch_size!r}."
         )
     return X, targets
 
@@ -105,7 +110,8 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
     """Train `network` on (X, y) and return its History.
 
     loss: a Loss or a name ("categorical_crossentropy", "mse", …)
-    optimizer: an Optimizer or a name ("sgd", "momentum", "rmsprop", "adam"), with learning rate `lr`
+    optimizer: an Optimizer or a name ("sgd", "momentum", "rmsprop", "adam"), with learning
+        rate `lr`
     batch_size: None for full batch, 1 for stochastic, anything else for mini-batches
     validation_data: (X_val, y_val), evaluated after every epoch
     callbacks: functions called as cb(epoch, history, network) after every epoch; one that returns
@@ -116,7 +122,8 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
     optimizer = get_optimizer(optimizer, lr)
     X, targets = _check_fit_arguments(network, X, y, epochs, batch_size)
     classify = isinstance(loss, (CategoricalCrossEntropy, BinaryCrossEntropy, Hinge))
-    loss.checked(np.full(targets.shape, 0.5), targets)  # targets the loss cannot take are refused now
+    # targets the loss cannot take are refused now
+    loss.checked(np.full(targets.shape, 0.5), targets)
     if validation_data is not None:
         X_val, y_val = validation_data
         X_val, targets_val = _check_fit_arguments(network, X_val, y_val, 1, None)
@@ -154,7 +161,8 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
             out_val = network.forward_batch(X_val)
             history.val_loss.append(loss.formula(out_val, targets_val))
             if classify:
-                history.val_accuracy.append(float(np.mean(predicted_labels(out_val, network) == labels_val)))
+                history.val_accuracy.append(
+                    float(np.mean(predicted_labels(out_val, network) == labels_val)))
         if not np.isfinite(history.loss[-1]):
             if bar is not None:
                 bar.close()
@@ -163,7 +171,8 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
                 "Try a smaller learning rate."
             )
         if bar is not None:
-            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", refresh=False)  # tqdm redraws at its own pace
+            # tqdm redraws at its own pace
+            bar.set_postfix(loss=f"{history.loss[-1]:.4f}", refresh=False)
         if any(callback(epoch, history, network) is False for callback in callbacks):
             break
     if bar is not None:

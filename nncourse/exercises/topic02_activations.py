@@ -98,7 +98,8 @@ SIGMOID_DERIVATIVE = register(Exercise(
     random_cases=lambda rng: _random_arrays(rng, -4.0, 4.0),
     gradient=_slope_check(sigmoid, "sigmoid_derivative"),
     hints=(
-        "The derivative of the sigmoid is written with the sigmoid itself: σ'(z) = σ(z)·(1 − σ(z)).",
+        "The derivative of the sigmoid is written with the sigmoid itself: "
+        "σ'(z) = σ(z)·(1 − σ(z)).",
         "Compute s = sigmoid(z) once (your stable one), then return s * (1 - s).",
     ),
     points=1,
@@ -144,7 +145,8 @@ TANH_DERIVATIVE = register(Exercise(
         Case("z = 0, where tanh is steepest", (np.array([0.0]),),
              hint="tanh(0) = 0, so the slope there is 1 − 0² = 1: four times the sigmoid's best."),
         Case("z = [0.2, −0.5, 1.0]", (np.array([0.2, -0.5, 1.0]),),
-             hint="tanh of these is [0.1974, −0.4621, 0.7616]; the slope is 1 minus their squares."),
+             hint="tanh of these is [0.1974, −0.4621, 0.7616]; "
+                  "the slope is 1 minus their squares."),
         Case("saturated: z = [−1000, 1000]", (np.array([-1000.0, 1000.0]),),
              hint="np.tanh handles ±1000 without trouble; writing tanh with np.exp(z) overflows."),
     ),
@@ -173,7 +175,8 @@ SOFTMAX = register(Exercise(
         Case("large scores, z = [1000, 999, 998]", (np.array([1000.0, 999.0, 998.0]),),
              hint="e^1000 overflows. Subtract max(z) from every score first: the result does not "
                   "change (the factor e^(−max) cancels), and the largest exponent becomes e⁰ = 1."),
-        Case("very negative scores, z = [−1000, −1000, −999]", (np.array([-1000.0, -1000.0, -999.0]),),
+        Case("very negative scores, z = [−1000, −1000, −999]",
+             (np.array([-1000.0, -1000.0, -999.0]),),
              hint="e^(−1000) underflows to 0, and 0 / 0 is NaN. Subtracting max(z) fixes this "
                   "side too."),
         Case("a batch: one row per sample", (np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]),),

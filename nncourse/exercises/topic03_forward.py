@@ -54,7 +54,8 @@ def reference_count_parameters(layer_sizes):
 
 
 def reference_layer_shapes(n_samples, layer_sizes):
-    """(W shape, b shape, output shape) of every layer, read from the engine after a forward pass."""
+    """(W shape, b shape, output shape) of every layer, read from the engine after a forward
+    pass."""
     net = mlp(layer_sizes)
     net.forward(np.zeros((n_samples, layer_sizes[0])))
     return [(layer.W.shape, layer.b.shape, layer.a.shape) for layer in net.layers]
