@@ -21,8 +21,8 @@ from nncourse.plots.decision_boundary import (
 )
 from nncourse.plots.loss_landscape import (
     DescentPath, LossLandscape, LossSurface, ParameterRecorder, TwoParameterFunction, descent_path,
-    draw_loss_landscape, learning_rate_paths, loss_surface, neuron_regression_loss, plot_loss_landscape,
-    quadratic_bowl, random_directions,
+    draw_loss_landscape, learning_rate_paths, loss_surface, neuron_regression_loss,
+    plot_loss_landscape, quadratic_bowl, random_directions,
 )
 from nncourse.plots.histograms import plot_layer_histograms
 from nncourse.plots.network_diagram import NetworkDiagram, draw_network, plot_network
@@ -32,11 +32,11 @@ from nncourse.plots.training_curves import (
 
 __all__ = [
     "ActivationCurves", "draw_activation_curves", "plot_activation", "plot_activation_curves",
-    "DecisionBoundary", "draw_decision_boundary", "plot_decision_boundary", "update_decision_boundary",
-    "DescentPath", "LossLandscape", "LossSurface", "ParameterRecorder", "TwoParameterFunction",
-    "descent_path", "draw_loss_landscape", "loss_surface", "neuron_regression_loss", "plot_loss_landscape",
-    "quadratic_bowl", "random_directions", "learning_rate_paths",
-    "NetworkDiagram", "draw_network", "plot_network",
+    "DecisionBoundary", "draw_decision_boundary", "plot_decision_boundary",
+    "update_decision_boundary", "DescentPath", "LossLandscape", "LossSurface", "ParameterRecorder",
+    "TwoParameterFunction", "descent_path", "draw_loss_landscape", "loss_surface",
+    "neuron_regression_loss", "plot_loss_landscape", "quadratic_bowl", "random_directions",
+    "learning_rate_paths", "NetworkDiagram", "draw_network", "plot_network",
     "LiveTrainingCurves", "TrainingCurves", "draw_training_curves", "plot_training_curves",
     "plot_layer_histograms",
 ]

@@ -77,11 +77,13 @@ class ActivationCurves:
 
     @styled
     def update(self, activations=None, z=None):
-        """Redraw the curves for new activations (e.g. a different leaky-ReLU α) or a new z range."""
+        """Redraw the curves for new activations (e.g. a different leaky-ReLU α) or a new z
+        range."""
         if activations is not None:
             new = [elementwise_activation(a) for a in activations]
             if len(new) != len(self.activations):
-                raise CourseError(f"update needs {len(self.activations)} activations, got {len(new)}.")
+                raise CourseError(f"update needs {len(self.activations)} activations, "
+                                  f"got {len(new)}.")
             self.activations = new
         if z is not None:
             self.z = np.asarray(z, dtype=float)
@@ -126,15 +128,16 @@ def plot_activation(activation, z_range=(-5.0, 5.0), *, ax=None, points: int = 4
     z = np.linspace(float(z_range[0]), float(z_range[1]), int(points))
     value, slope = act.forward(z), act.derivative(z)
     markevery = max(1, z.size // 8)
-    ax.plot(z, value, color=series_style(0)["color"], linestyle="-", marker="o", markevery=markevery,
-            label=f"f(z) = {act.name}(z)")
-    ax.plot(z, slope, color=series_style(1)["color"], linestyle="--", marker="s", markevery=markevery,
-            label="f′(z)")
+    ax.plot(z, value, color=series_style(0)["color"], linestyle="-", marker="o",
+            markevery=markevery, label=f"f(z) = {act.name}(z)")
+    ax.plot(z, slope, color=series_style(1)["color"], linestyle="--", marker="s",
+            markevery=markevery, label="f′(z)")
     bounds = OUTPUT_BOUNDS.get(act.name, ())
     for bound in bounds:
         ax.axhline(bound, color="0.3", linestyle=":", linewidth=1.2)
     if len(bounds) == 2:
-        ax.axhspan(bounds[0], bounds[1], color="0.85", alpha=0.5, label=f"output range {act.output_range}")
+        ax.axhspan(bounds[0], bounds[1], color="0.85", alpha=0.5,
+                   label=f"output range {act.output_range}")
     ax.set_title(f"{act.name}: output range {act.output_range}")
     ax.set_xlabel("weighted sum z")
     ax.set_ylabel("value")

@@ -63,7 +63,8 @@ def grid_values(net, xx, yy, neuron=None, values="class"):
     Returns (image, z) with the grid's shape. Every number comes from the engine's forward pass.
     """
     if net.n_inputs != 2:
-        raise CourseError(f"The network takes {net.n_inputs} inputs; a decision boundary in the plane needs 2.")
+        raise CourseError(f"The network takes {net.n_inputs} inputs; a decision boundary in the "
+                          "plane needs 2.")
     points = np.column_stack([xx.ravel(), yy.ravel()])
     with preserved_trace(net):
         output = net.forward(points)
@@ -71,13 +72,15 @@ def grid_values(net, xx, yy, neuron=None, values="class"):
             layer_key, index = neuron
             layer = net.layer(layer_key)
             if not 0 <= index < layer.n_neurons:
-                raise CourseError(f"{layer.name} has neurons 0 … {layer.n_neurons - 1}; got {index}.")
+                raise CourseError(f"{layer.name} has neurons 0 … {layer.n_neurons - 1}; "
+                                  f"got {index}.")
             return layer.a[:, index].reshape(xx.shape), layer.z[:, index].reshape(xx.shape)
         if values == "class":
             return net.predict_classes(points).reshape(xx.shape).astype(float), None
         if values == "output":
             if output.shape[1] != 1:
-                raise CourseError('values="output" needs a network with one output; use values="class".')
+                raise CourseError('values="output" needs a network with one output; '
+                                  'use values="class".')
             return output[:, 0].reshape(xx.shape), None
     raise CourseError(f'values must be "class" or "output"; got {values!r}.')
 
@@ -108,13 +111,14 @@ class DecisionBoundary:
         n_out = net.n_outputs
         self.n_classes = int(max(labels.max() + 1, 2 if n_out == 1 else n_out))
         self.contour = None
-        self.image = ax.imshow(np.zeros_like(self.xx), origin="lower", extent=self.extent, aspect="auto",
-                               interpolation="nearest", alpha=0.45, zorder=0)
+        self.image = ax.imshow(np.zeros_like(self.xx), origin="lower", extent=self.extent,
+                               aspect="auto", interpolation="nearest", alpha=0.45, zorder=0)
         self._style_image()
         self.scatters = []
         for k in range(self.n_classes):
             mask = labels == k
-            self.scatters.append(ax.scatter(X[mask, 0], X[mask, 1], s=36, color=PALETTE[k % len(PALETTE)],
+            self.scatters.append(ax.scatter(X[mask, 0], X[mask, 1], s=36,
+                                            color=PALETTE[k % len(PALETTE)],
                                             marker=MARKERS[k % len(MARKERS)], edgecolors="black",
                                             linewidths=0.7, label=f"class {k}", zorder=3))
         self.colorbar = None
@@ -155,7 +159,8 @@ class DecisionBoundary:
         self._draw_boundary(image, z)
         if X is not None:
             X = np.asarray(X, dtype=float)
-            labels = np.zeros(len(X), dtype=int) if y is None else np.asarray(y).astype(int).reshape(-1)
+            labels = (np.zeros(len(X), dtype=int) if y is None
+                      else np.asarray(y).astype(int).reshape(-1))
             for k, scatter in enumerate(self.scatters):
                 scatter.set_offsets(X[labels == k].reshape(-1, 2))
         self._set_title()
@@ -189,7 +194,8 @@ class DecisionBoundary:
 
 @styled
 def draw_decision_boundary(model, X, y=None, ax=None, *, neuron=None, values="class",
-                           resolution: int = 200, padding: float = 0.5, limits=None) -> DecisionBoundary:
+                           resolution: int = 200, padding: float = 0.5,
+                           limits=None) -> DecisionBoundary:
     """Draw what `model` predicts over the plane of the 2-D data X; returns the artists.
 
     neuron: None for the output, or (layer name or index, neuron index) for one hidden neuron.
@@ -206,6 +212,7 @@ def plot_decision_boundary(model, X, y=None, ax=None, **options):
     return draw_decision_boundary(model, X, y, ax, **options).figure
 
 
-def update_decision_boundary(boundary: DecisionBoundary, model=None, X=None, y=None) -> DecisionBoundary:
+def update_decision_boundary(boundary: DecisionBoundary, model=None, X=None,
+                             y=None) -> DecisionBoundary:
     """Redraw an existing decision-boundary plot for new weights (the same as `boundary.update`)."""
     return boundary.update(model, X, y)

@@ -56,7 +56,8 @@ def layer_summary(layer, values, kind) -> str:
 
 
 @styled
-def plot_layer_histograms(net, X, y=None, loss=None, *, kind: str = "activations", bins: int = 30, axes=None):
+def plot_layer_histograms(net, X, y=None, loss=None, *, kind: str = "activations", bins: int = 30,
+                          axes=None):
     """One histogram per layer of the activations a (or, with kind="gradients", of ∂L/∂W).
 
     The numbers come from the engine's forward (and backward) pass on X; gradients need y and loss.
@@ -67,7 +68,8 @@ def plot_layer_histograms(net, X, y=None, loss=None, *, kind: str = "activations
     net.forward(X)
     if kind == "gradients":
         if y is None or loss is None:
-            raise CourseError("Gradient histograms need the targets y and the loss to run backward.")
+            raise CourseError("Gradient histograms need the targets y and the loss "
+                              "to run backward.")
         net.backward(y, loss)
     n = len(net.layers)
     if axes is None:

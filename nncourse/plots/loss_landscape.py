@@ -30,11 +30,14 @@ import numpy as np
 from nncourse.activations import log_softmax
 from nncourse.errors import CourseError
 from nncourse.losses import (
-    EPS, BinaryCrossEntropy, CategoricalCrossEntropy, HalfSquaredError, Hinge, MeanSquaredError, get_loss,
+    EPS, BinaryCrossEntropy, CategoricalCrossEntropy, HalfSquaredError, Hinge, MeanSquaredError,
+    get_loss,
 )
 from nncourse.network import Sequential
 from nncourse.optim import get_optimizer
-from nncourse.plots.style import SEQUENTIAL_CMAP, figure_and_axes, format_number, series_style, styled
+from nncourse.plots.style import (
+    SEQUENTIAL_CMAP, figure_and_axes, format_number, series_style, styled,
+)
 
 # Largest number of floats a chunk of batched weights or activations may hold (about 64 MB).
 CHUNK_FLOATS = 8_000_000
@@ -75,12 +78,14 @@ def quadratic_bowl(a: float = 1.0, b: float = 1.0, center=(0.0, 0.0)) -> TwoPara
         return a * (np.asarray(p1) - c1), b * (np.asarray(p2) - c2)
 
     return TwoParameterFunction(value, gradient, ("p₁", "p₂"),
-                                f"quadratic bowl ½({format_number(a)}·p₁² + {format_number(b)}·p₂²)",
+                                f"quadratic bowl ½({format_number(a)}·p₁² + "
+                                f"{format_number(b)}·p₂²)",
                                 (c1, c2))
 
 
 def neuron_regression_loss(x, y) -> TwoParameterFunction:
-    """The mean squared error of one linear neuron ŷ = w·x + b on data (x, y), as a function of (w, b).
+    """The mean squared error of one linear neuron ŷ = w·x + b on data (x, y), as a function of
+    (w, b).
 
     L(w, b) = mean((w·x + b − y)²)
             = w²·mean(x²) + 2·w·b·mean(x) + b² − 2·w·mean(x·y) − 2·b·mean(y) + mean(y²)
@@ -91,7 +96,8 @@ def neuron_regression_loss(x, y) -> TwoParameterFunction:
     x = np.asarray(x, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
     if x.shape != y.shape or x.size == 0:
-        raise CourseError(f"x and y must be two equally long lists of numbers; got {x.size} and {y.size}.")
+        raise CourseError("x and y must be two equally long lists of numbers; "
+                          f"got {x.size} and {y.size}.")
     mx, my, mxx, mxy, myy = x.mean(), y.mean(), (x * x).mean(), (x * y).mean(), (y * y).mean()
 
     def value(w, b):
@@ -139,7 +145,8 @@ class LossSurface:
         return float(self.p2[0, 0]), float(self.p2[-1, 0])
 
 
-def function_surface(function, p1_range=(-2.0, 2.0), p2_range=(-2.0, 2.0), resolution: int = 201) -> LossSurface:
+def function_surface(function, p1_range=(-2.0, 2.0), p2_range=(-2.0, 2.0),
+                     resolution: int = 201) -> LossSurface:
     """A plain function of two parameters evaluated on a resolution × resolution grid, at once."""
     if not isinstance(function, TwoParameterFunction):
         function = TwoParameterFunction(function, None)
@@ -147,9 +154,11 @@ def function_surface(function, p1_range=(-2.0, 2.0), p2_range=(-2.0, 2.0), resol
                          np.linspace(*map(float, p2_range), int(resolution)))
     L = np.asarray(function(P1, P2), dtype=float)
     if L.shape != P1.shape:
-        raise CourseError("The loss function must accept arrays of p₁ and p₂ and return an array of "
-                          f"the same shape; it returned shape {L.shape} for a grid of shape {P1.shape}.")
-    return LossSurface(P1, P2, L, function.names[0], function.names[1], f"Loss landscape: {function.name}",
+        raise CourseError("The loss function must accept arrays of p₁ and p₂ and return an array "
+                          f"of the same shape; it returned shape {L.shape} "
+                          f"for a grid of shape {P1.shape}.")
+    return LossSurface(P1, P2, L, function.names[0], function.names[1],
+                       f"Loss landscape: {function.name}",
                        lambda a, b: np.asarray(function(a, b), dtype=float), None)
 
 
@@ -164,7 +173,8 @@ def parameter_direction(net: Sequential, spec):
     if isinstance(spec, str):
         match = _PARAM_SPEC.match(spec)
         if not match:
-            raise CourseError(f"Name a weight like 'dense1.W[0, 1]' or 'dense1.b[0]'; got {spec!r}.")
+            raise CourseError("Name a weight like 'dense1.W[0, 1]' or 'dense1.b[0]'; "
+                              f"got {spec!r}.")
         name = f"{match.group(1)}.{match.group(2)}"
         index = tuple(int(i) for i in match.group(3).split(",") if i.strip())
     else:
@@ -209,7 +219,8 @@ def as_direction(net, direction):
             raise CourseError(f"A flat direction needs {net.n_params} numbers (one per parameter); "
                               f"got {direction.size}.")
         sizes = np.cumsum([int(np.prod(s)) for s in shapes])[:-1]
-        return [part.reshape(s) for part, s in zip(np.split(direction.astype(float), sizes), shapes)]
+        return [part.reshape(s)
+                for part, s in zip(np.split(direction.astype(float), sizes), shapes)]
     direction = [np.asarray(d, dtype=float) for d in direction]
     if [d.shape for d in direction] != shapes:
         raise CourseError(f"A direction needs one array per parameter with shapes {shapes}; "
@@ -229,7 +240,8 @@ def matmul_rows(A, W):
 def batched_forward(net: Sequential, X, theta0, d1, d2, alpha, beta):
     """The network's outputs at θ₀ + α·d₁ + β·d₂ for G pairs (α, β) at once: shape (G, n, outputs).
 
-    A layer's weighted sum is linear in its weights, so with W = W₀ + α·U + β·V and b = b₀ + α·u + β·v
+    A layer's weighted sum is linear in its weights, so with
+    W = W₀ + α·U + β·V and b = b₀ + α·u + β·v
 
         Z = A @ W + b = (A @ W₀ + b₀) + α·(A @ U + u) + β·(A @ V + v),
 
@@ -269,7 +281,8 @@ def batched_loss(loss, outputs, targets):
     if isinstance(loss, BinaryCrossEntropy):
         if loss.from_logits:
             s = outputs
-            return np.mean(np.maximum(s, 0) - s * targets + np.log1p(np.exp(-np.abs(s))), axis=(1, 2))
+            return np.mean(np.maximum(s, 0) - s * targets + np.log1p(np.exp(-np.abs(s))),
+                           axis=(1, 2))
         p = np.clip(outputs, EPS, 1 - EPS)
         return -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p), axis=(1, 2))
     if isinstance(loss, CategoricalCrossEntropy):
@@ -297,8 +310,9 @@ def network_surface(net: Sequential, X, y, loss, *, params=None, directions=None
     """The loss of `net` on (X, y) over two parameters or two directions, all grid points at once.
 
     params: two weights, e.g. ("dense1.W[0, 0]", "dense2.b[0]"); the axes show their values.
-    directions: two directions (lists of arrays like net.parameters(), or flat vectors); the axes show
-        the steps α, β along them. Neither given: two random directions (`random_directions`).
+    directions: two directions (lists of arrays like net.parameters(), or flat vectors); the axes
+        show the steps α, β along them. Neither given: two random directions
+        (`random_directions`).
     The network's own weights are not changed.
     """
     loss = get_loss(loss)
@@ -351,15 +365,18 @@ def loss_surface(target, X=None, y=None, loss=None, *, params=None, directions=N
     """
     if isinstance(target, Sequential):
         if X is None or y is None or loss is None:
-            raise CourseError("The loss landscape of a network needs its data X, targets y and a loss.")
-        return network_surface(target, X, y, loss, params=params, directions=directions, p1_range=p1_range,
-                               p2_range=p2_range, resolution=resolution or 101, seed=seed)
+            raise CourseError("The loss landscape of a network needs its data X, "
+                              "targets y and a loss.")
+        return network_surface(target, X, y, loss, params=params, directions=directions,
+                               p1_range=p1_range, p2_range=p2_range, resolution=resolution or 101,
+                               seed=seed)
     if not callable(target):
         raise CourseError("loss_surface needs a network or a function of two parameters.")
     if X is not None or y is not None or loss is not None:
         raise CourseError("A function of two parameters takes no data: give its window as "
                           "p1_range=(low, high), p2_range=(low, high).")
-    return function_surface(target, p1_range or (-2.0, 2.0), p2_range or (-2.0, 2.0), resolution or 201)
+    return function_surface(target, p1_range or (-2.0, 2.0), p2_range or (-2.0, 2.0),
+                            resolution or 201)
 
 
 # ---------------------------------------------------------------- paths
@@ -385,8 +402,8 @@ class DescentPath:
         return len(self.points)
 
 
-def descent_path(function: TwoParameterFunction, start, *, optimizer="sgd", lr: float = 0.1, steps: int = 50,
-                 bounds=None) -> DescentPath:
+def descent_path(function: TwoParameterFunction, start, *, optimizer="sgd", lr: float = 0.1,
+                 steps: int = 50, bounds=None) -> DescentPath:
     """Run an optimiser of nncourse.optim on a function of two parameters; returns its DescentPath.
 
     Each step: g = ∇L(p); optimizer.step([p], [g]) (for SGD: p ← p − η·g).
@@ -451,7 +468,8 @@ class ParameterRecorder:
             self.basis = None
         else:
             if directions is None:
-                raise CourseError("ParameterRecorder needs the params or the directions of the landscape.")
+                raise CourseError("ParameterRecorder needs the params "
+                                  "or the directions of the landscape.")
             d1, d2 = (as_direction(net, d) for d in directions)
             self.basis = np.column_stack([np.concatenate([a.ravel() for a in d]) for d in (d1, d2)])
         self.points = [self.coordinates()]
@@ -460,7 +478,8 @@ class ParameterRecorder:
         if self.basis is None:
             return [float(sum(np.sum(d * p) for d, p in zip(direction, self.net.parameters())))
                     for direction, _, _ in self.picks]
-        moved = np.concatenate([(p - p0).ravel() for p, p0 in zip(self.net.parameters(), self.theta0)])
+        moved = np.concatenate([(p - p0).ravel()
+                                for p, p0 in zip(self.net.parameters(), self.theta0)])
         return list(np.linalg.lstsq(self.basis, moved, rcond=None)[0])
 
     def __call__(self, epoch, history, network):
@@ -495,18 +514,21 @@ def as_paths(path):
         result = []
         for k, p in enumerate(path):
             result += [(pts, losses, label if isinstance(p, DescentPath) else f"path {k + 1}")
-                       for pts, losses, label in as_paths(p if isinstance(p, DescentPath) else np.asarray(p))]
+                       for pts, losses, label
+                       in as_paths(p if isinstance(p, DescentPath) else np.asarray(p))]
         return result
     points = np.asarray(path, dtype=float)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise CourseError(f"A path is an array of (p₁, p₂) points, shape (k, 2); got shape {points.shape}.")
+        raise CourseError("A path is an array of (p₁, p₂) points, shape (k, 2); "
+                          f"got shape {points.shape}.")
     return [(points, None, "path")]
 
 
 def inside_prefix(points, surface):
     """The points of a path up to (and including) the first one that leaves the surface's window."""
     (x0, x1), (y0, y1) = surface.p1_range, surface.p2_range
-    inside = (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+    inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1)
+              & (points[:, 1] >= y0) & (points[:, 1] <= y1))
     outside = np.flatnonzero(~inside)
     return points if outside.size == 0 else points[:max(outside[0], 1)]
 
@@ -535,20 +557,23 @@ class LossLandscape:
         else:
             step = max(1, P1.shape[0] // 60)
             ax.computed_zorder = False  # draw paths over the surface, not hidden behind it
-            self.filled = ax.plot_surface(P1, P2, L, cmap=SEQUENTIAL_CMAP, rstride=step, cstride=step,
-                                          linewidth=0, antialiased=True, alpha=0.8, zorder=1)
+            self.filled = ax.plot_surface(P1, P2, L, cmap=SEQUENTIAL_CMAP, rstride=step,
+                                          cstride=step, linewidth=0, antialiased=True, alpha=0.8,
+                                          zorder=1)
             self.lines = None
-            self.colorbar = self.figure.colorbar(self.filled, ax=ax, shrink=0.6, pad=0.1, label="loss L")
+            self.colorbar = self.figure.colorbar(self.filled, ax=ax, shrink=0.6, pad=0.1,
+                                                 label="loss L")
             ax.set_zlabel("loss L")
         if surface.center is not None:
             c = surface.center
             if kind == "contour":
-                ax.plot([c[0]], [c[1]], marker="*", markersize=16, color="white", markeredgecolor="black",
-                        linestyle="none", label="current weights", zorder=5)
+                ax.plot([c[0]], [c[1]], marker="*", markersize=16, color="white",
+                        markeredgecolor="black", linestyle="none", label="current weights",
+                        zorder=5)
             else:
-                ax.plot([c[0]], [c[1]], [float(surface.evaluate(c[0], c[1]))], marker="*", markersize=14,
-                        color="white", markeredgecolor="black", linestyle="none", label="current weights",
-                        zorder=11)
+                ax.plot([c[0]], [c[1]], [float(surface.evaluate(c[0], c[1]))], marker="*",
+                        markersize=14, color="white", markeredgecolor="black", linestyle="none",
+                        label="current weights", zorder=11)
         ax.set_xlabel(surface.p1_label)
         ax.set_ylabel(surface.p2_label)
         ax.set_title(surface.title)
@@ -563,28 +588,35 @@ class LossLandscape:
             style = series_style(k)
             colour = ["white", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442"][k % 5]
             if self.kind == "contour":
-                (line,) = self.ax.plot(points[:, 0], points[:, 1], color=colour, linestyle=style["linestyle"],
-                                       marker=style["marker"], markersize=4, linewidth=2.0, label=label,
+                (line,) = self.ax.plot(points[:, 0], points[:, 1], color=colour,
+                                       linestyle=style["linestyle"], marker=style["marker"],
+                                       markersize=4, linewidth=2.0, label=label,
                                        markeredgecolor="black", markeredgewidth=0.5, zorder=4)
-                (start,) = self.ax.plot(points[:1, 0], points[:1, 1], marker="o", markersize=10, color=colour,
-                                        markeredgecolor="black", linestyle="none", zorder=5)
-                (end,) = self.ax.plot(points[-1:, 0], points[-1:, 1], marker="X", markersize=11, color=colour,
-                                      markeredgecolor="black", linestyle="none", zorder=5)
+                (start,) = self.ax.plot(points[:1, 0], points[:1, 1], marker="o", markersize=10,
+                                        color=colour, markeredgecolor="black", linestyle="none",
+                                        zorder=5)
+                (end,) = self.ax.plot(points[-1:, 0], points[-1:, 1], marker="X", markersize=11,
+                                      color=colour, markeredgecolor="black", linestyle="none",
+                                      zorder=5)
             else:
                 shown = inside_prefix(points, self.surface)
                 heights = self.surface.evaluate(shown[:, 0], shown[:, 1])
                 (line,) = self.ax.plot(shown[:, 0], shown[:, 1], heights, color=colour,
-                                       linestyle=style["linestyle"], marker=style["marker"], markersize=4,
-                                       linewidth=2.0, label=label, markeredgecolor="black", zorder=10)
-                (start,) = self.ax.plot(shown[:1, 0], shown[:1, 1], heights[:1], marker="o", markersize=9,
-                                        color=colour, markeredgecolor="black", linestyle="none", zorder=11)
-                (end,) = self.ax.plot(shown[-1:, 0], shown[-1:, 1], heights[-1:], marker="X", markersize=10,
-                                      color=colour, markeredgecolor="black", linestyle="none", zorder=11)
+                                       linestyle=style["linestyle"], marker=style["marker"],
+                                       markersize=4, linewidth=2.0, label=label,
+                                       markeredgecolor="black", zorder=10)
+                (start,) = self.ax.plot(shown[:1, 0], shown[:1, 1], heights[:1], marker="o",
+                                        markersize=9, color=colour, markeredgecolor="black",
+                                        linestyle="none", zorder=11)
+                (end,) = self.ax.plot(shown[-1:, 0], shown[-1:, 1], heights[-1:], marker="X",
+                                      markersize=10, color=colour, markeredgecolor="black",
+                                      linestyle="none", zorder=11)
             self.path_lines.append(line)
             self.start_markers.append(start)
             self.end_markers.append(end)
         if self.ax.get_legend_handles_labels()[0]:
-            self.ax.legend(loc="upper right", framealpha=0.9, title="○ start  ✕ end" if self.path_lines else None)
+            self.ax.legend(loc="upper right", framealpha=0.9,
+                           title="○ start  ✕ end" if self.path_lines else None)
         return self
 
 
@@ -600,6 +632,7 @@ def draw_loss_landscape(surface: LossSurface, path=None, *, kind: str = "contour
     return landscape
 
 
-def plot_loss_landscape(surface: LossSurface, path=None, *, kind: str = "contour", ax=None, levels=25):
+def plot_loss_landscape(surface: LossSurface, path=None, *, kind: str = "contour", ax=None,
+                        levels=25):
     """The loss landscape as a Figure; see `draw_loss_landscape`."""
     return draw_loss_landscape(surface, path, kind=kind, ax=ax, levels=levels).figure

@@ -28,7 +28,8 @@ from matplotlib.patches import Circle
 
 from nncourse.errors import CourseError
 from nncourse.plots.style import (
-    DIVERGING_CMAP, NEGATIVE_STYLE, POSITIVE_STYLE, figure_and_axes, format_number, sign_style, styled,
+    DIVERGING_CMAP, NEGATIVE_STYLE, POSITIVE_STYLE, figure_and_axes, format_number, sign_style,
+    styled,
 )
 
 NODE_RADIUS = 0.28
@@ -123,7 +124,8 @@ class NetworkDiagram:
                         t = 0.25 + 0.12 * (k % 3)
                         text = self.ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "", fontsize=9,
                                             ha="center", va="center", zorder=4,
-                                            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+                                            bbox=dict(boxstyle="round,pad=0.12", fc="white",
+                                                      ec="none", alpha=0.85))
                         self.edge_texts.append(text)
 
     def _draw_nodes(self):
@@ -133,7 +135,8 @@ class NetworkDiagram:
             fill = INPUT_FILL if column == 0 else OUTPUT_FILL if column == last else HIDDEN_FILL
             circles, texts, biases = [], [], []
             for x, y in positions.values():
-                circle = Circle((x, y), NODE_RADIUS, facecolor=fill, edgecolor="#333333", linewidth=1.5, zorder=2)
+                circle = Circle((x, y), NODE_RADIUS, facecolor=fill, edgecolor="#333333",
+                                linewidth=1.5, zorder=2)
                 self.ax.add_patch(circle)
                 circles.append(circle)
                 texts.append(self.ax.text(x, y, "", ha="center", va="center", fontsize=9, zorder=3))
@@ -145,8 +148,8 @@ class NetworkDiagram:
             self.bias_texts.append(biases)
             if len(positions) < self.sizes[column]:
                 ys = [y for _, y in positions.values()]
-                self.ax.text(column * LAYER_SPACING, (ys[-2] + ys[-1]) / 2, "⋮", ha="center", va="center",
-                             fontsize=18, zorder=3)
+                self.ax.text(column * LAYER_SPACING, (ys[-2] + ys[-1]) / 2, "⋮", ha="center",
+                             va="center", fontsize=18, zorder=3)
 
     def _finish_axes(self):
         ax = self.ax
@@ -160,7 +163,8 @@ class NetworkDiagram:
         ax.set_xlim(-0.8, (len(self.sizes) - 1) * LAYER_SPACING + 0.8)
         half = (height - 1) / 2 * NODE_SPACING + 0.75
         ax.set_ylim(-half - 0.75, half)
-        names = ["input"] + [f"{layer.name}\n({layer.activation.name})" for layer in self.net.layers]
+        names = ["input"] + [f"{layer.name}\n({layer.activation.name})"
+                             for layer in self.net.layers]
         for column, name in enumerate(names):
             ax.text(column * LAYER_SPACING, -half + 0.05, name, ha="center", va="top", fontsize=11)
         ax.set_xlabel("layers, from the inputs (left) to the output (right)")
@@ -170,7 +174,8 @@ class NetworkDiagram:
                    Line2D([], [], color=self.cmap(0.1), linestyle=NEGATIVE_STYLE, linewidth=3,
                           label=f"negative {quantity}"),
                    Line2D([], [], color="0.4", linewidth=1, label="line width ∝ |value|")]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3,
+                  frameon=False)
         self.colorbar = self.figure.colorbar(self.mappable, ax=ax, shrink=0.7, pad=0.02)
 
     # ------------------------------------------------------------ data
@@ -182,7 +187,8 @@ class NetworkDiagram:
                 matrices.append(layer.W)
             else:
                 if layer.dW is None:
-                    raise CourseError("There are no gradients to draw: run forward and backward first "
+                    raise CourseError("There are no gradients to draw: "
+                                      "run forward and backward first "
                                       "(or give x, y and loss).")
                 matrices.append(layer.dW)
         return np.array([matrices[e.layer][e.source, e.target] for e in self.edges], dtype=float)
@@ -270,7 +276,8 @@ class NetworkDiagram:
 
 
 def run_pass(net, x, y=None, loss=None):
-    """The engine's forward pass on one sample x, and its backward pass when y and loss are given."""
+    """The engine's forward pass on one sample x, and its backward pass when y and loss are
+    given."""
     x = np.asarray(x, dtype=float)
     if x.ndim == 2 and x.shape[0] != 1:
         raise CourseError("The diagram shows one sample at a time; give a single input x.")

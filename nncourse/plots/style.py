@@ -64,12 +64,14 @@ class CourseFigure(Figure):
 
     def _repr_png_(self):
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=PNG_DPI, facecolor=FIGURE_FACECOLOR)  # one render: the
-        # layout is already "constrained", so bbox_inches="tight" (a second render) is not needed
+        # one render: the layout is already "constrained", so bbox_inches="tight" (a second
+        # render) is not needed
+        self.savefig(buffer, format="png", dpi=PNG_DPI, facecolor=FIGURE_FACECOLOR)
         return buffer.getvalue()
 
     def __repr__(self):
-        return super().__repr__().replace(type(self).__name__, "Figure", 1)  # <Figure size … with n Axes>
+        # <Figure size … with n Axes>
+        return super().__repr__().replace(type(self).__name__, "Figure", 1)
 
 
 def series_style(i: int) -> dict:
@@ -112,7 +114,8 @@ def figure_and_axes(ax=None, figsize=(7.0, 5.0), projection=None):
     if ax is None:
         return new_figure(figsize, projection=projection)
     if projection == "3d" and getattr(ax, "name", "") != "3d":
-        raise CourseError("A 3-D surface needs a 3-D Axes: make it with fig.add_subplot(projection='3d').")
+        raise CourseError("A 3-D surface needs a 3-D Axes: "
+                          "make it with fig.add_subplot(projection='3d').")
     return ax.figure, ax
 
 

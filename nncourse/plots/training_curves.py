@@ -49,8 +49,9 @@ class TrainingCurves:
             if ax is None:
                 continue
             style = series_style(k)
-            (self.lines[key],) = ax.plot([], [], label=label, color=style["color"], linestyle=style["linestyle"],
-                                         marker=style["marker"], markersize=4)
+            (self.lines[key],) = ax.plot([], [], label=label, color=style["color"],
+                                         linestyle=style["linestyle"], marker=style["marker"],
+                                         markersize=4)
         loss_ax.set_title("Loss per epoch")
         loss_ax.set_xlabel("epoch")
         loss_ax.set_ylabel("loss")
@@ -62,7 +63,8 @@ class TrainingCurves:
         self.figure.suptitle(title)
 
     def update(self, history):
-        """Set every line to the history's numbers; a series the history does not have stays empty."""
+        """Set every line to the history's numbers; a series the history does not have stays
+        empty."""
         epochs = np.asarray(history.epochs, dtype=float)
         for key, line in self.lines.items():
             values = getattr(history, key)
@@ -109,7 +111,8 @@ def plot_training_curves(history, *, axes=None, title: str = "Training curves"):
     """A finished History as a Figure (accuracy panel only when the history has accuracies)."""
     if not history.epochs:
         raise CourseError("The history is empty: train for at least one epoch first.")
-    return draw_training_curves(history, axes=axes, accuracy=bool(history.accuracy), title=title).figure
+    return draw_training_curves(history, axes=axes, accuracy=bool(history.accuracy),
+                                title=title).figure
 
 
 class LiveTrainingCurves:
@@ -124,7 +127,8 @@ class LiveTrainingCurves:
     def __init__(self, every: int = 5, *, epochs: int | None = None, accuracy: bool = True,
                  title: str = "Training curves (live)", display: bool | None = None):
         if not isinstance(every, (int, np.integer)) or every < 1:
-            raise CourseError(f"every must be a whole number ≥ 1 (redraw every that many epochs); got {every!r}.")
+            raise CourseError("every must be a whole number ≥ 1 (redraw every that many epochs); "
+                              f"got {every!r}.")
         self.every, self.epochs = int(every), epochs
         self.accuracy, self.title = accuracy, title
         self.display = in_notebook() if display is None else bool(display)
@@ -142,7 +146,8 @@ class LiveTrainingCurves:
         if self.curves is None:
             self.curves = draw_training_curves(accuracy=self.accuracy and bool(history.accuracy),
                                                title=self.title)
-        if epoch % self.every == 0 or epoch == 1 or (self.epochs is not None and epoch >= self.epochs):
+        if (epoch % self.every == 0 or epoch == 1
+                or (self.epochs is not None and epoch >= self.epochs)):
             self.refresh()
         return None
 
