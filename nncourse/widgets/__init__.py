@@ -17,7 +17,7 @@ from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
 from nncourse.widgets.playground import TrainingPlayground, training_playground
 
 __all__ = [
-    "neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer", "training_playground",
-    "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer", "MulticlassLossExplorer",
-    "DescentExplorer", "TrainingPlayground",
+    "neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
+    "training_playground", "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer",
+    "MulticlassLossExplorer", "DescentExplorer", "TrainingPlayground",
 ]

@@ -51,7 +51,8 @@ class ActivationExplorer(App):
 
     def values_at(self, z: float) -> dict:
         """{name: (f(z), f'(z))} for every chosen activation."""
-        return {name: (float(self.activations[name].forward(z)), float(self.activations[name].derivative(z)))
+        return {name: (float(self.activations[name].forward(z)),
+                       float(self.activations[name].derivative(z)))
                 for name in self.chosen}
 
     # ------------------------------------------------------------------ figure
@@ -61,11 +62,13 @@ class ActivationExplorer(App):
         self.curves, self.markers = {}, {}
         for i, (name, activation) in enumerate(self.activations.items()):
             style = dict(color=SERIES[i], ls=LINESTYLES[i], lw=2)
-            value_line = self.value_axes.plot(self._z, activation.forward(self._z), label=name, **style)[0]
-            slope_line = self.slope_axes.plot(self._z, activation.derivative(self._z), label=name, **style)[0]
+            value_line = self.value_axes.plot(self._z, activation.forward(self._z), label=name,
+                                              **style)[0]
+            slope_line = self.slope_axes.plot(self._z, activation.derivative(self._z), label=name,
+                                              **style)[0]
             self.curves[name] = (value_line, slope_line)
-            marker_style = dict(marker=MARKERS[i], color=SERIES[i], markersize=8, markeredgecolor="black",
-                                ls="none")
+            marker_style = dict(marker=MARKERS[i], color=SERIES[i], markersize=8,
+                                markeredgecolor="black", ls="none")
             self.markers[name] = (self.dynamic(self.value_axes.plot([], [], **marker_style)[0]),
                                   self.dynamic(self.slope_axes.plot([], [], **marker_style)[0]))
         for ax, title in ((self.value_axes, "value f(z)"), (self.slope_axes, "derivative f′(z)")):
@@ -97,7 +100,8 @@ class ActivationExplorer(App):
             if legend is not None:
                 legend.remove()
             if column == 0 and chosen:
-                ax.legend(handles=[self.curves[name][0] for name in chosen], loc="upper left", fontsize=8)
+                ax.legend(handles=[self.curves[name][0] for name in chosen], loc="upper left",
+                          fontsize=8)
         self.invalidate_background()
 
     def update_artists(self):
@@ -108,10 +112,12 @@ class ActivationExplorer(App):
             self.markers[name][1].set_data([z], [slope])
         for line in self.x_lines:
             line.set_xdata([z, z])
-        rows = [(name, format_number(value), format_number(slope), self.activations[name].output_range)
+        rows = [(name, format_number(value), format_number(slope),
+                 self.activations[name].output_range)
                 for name, (value, slope) in values.items()]
         self.readout.value = (f"<b>at z = {format_number(z)}</b>"
-                              + html_table(rows, header=("activation", "f(z)", "f′(z)", "output range")))
+                              + html_table(rows,
+                                           header=("activation", "f(z)", "f′(z)", "output range")))
 
 
 def _checked_x(x) -> float:
@@ -121,7 +127,8 @@ def _checked_x(x) -> float:
     return x
 
 
-def activation_explorer(names=("sigmoid", "tanh", "relu"), x=1.0, *, hide=(), show=None) -> ActivationExplorer:
+def activation_explorer(names=("sigmoid", "tanh", "relu"), x=1.0, *, hide=(),
+                        show=None) -> ActivationExplorer:
     """Compare activations: pick several, move the input z, read f(z) and f′(z).
 
     activation_explorer(names=("sigmoid", "tanh", "relu"), x=1.0)

@@ -143,7 +143,8 @@ class App:
                 self._dynamic.remove(artist)
 
     def invalidate_background(self) -> None:
-        """The static part changed (new axis limits, a new curve): draw it again on the next render."""
+        """The static part changed (new axis limits, a new curve): draw it again on the next
+        render."""
         self._background = None
 
     def render(self) -> bytes:
@@ -170,7 +171,10 @@ class App:
     # ------------------------------------------------------------------ state
     @property
     def state(self) -> dict:
-        """Every control's current value, numbers rounded: {"w1": 0.5, "activation": "sigmoid", …}."""
+        """Every control's current value, numbers rounded.
+
+        {"w1": 0.5, "activation": "sigmoid", …}
+        """
         return {name: _plain(widget.value, widget) for name, widget in self.controls.items()}
 
     def set_state(self, **values) -> App:
@@ -224,7 +228,8 @@ class App:
         asked_unknown |= asked - every
         if asked_unknown:
             raise CourseError(
-                f"{type(self).__name__} has no control named {', '.join(sorted(map(repr, asked_unknown)))}; "
+                f"{type(self).__name__} has no control named "
+                f"{', '.join(sorted(map(repr, asked_unknown)))}; "
                 f"its controls are: {', '.join(list(self.controls) + list(self.buttons))}."
             )
         return asked
@@ -232,7 +237,8 @@ class App:
     @property
     def visible_controls(self) -> list:
         """Names of the controls and buttons on display (in order)."""
-        return [name for name in list(self.controls) + list(self.buttons) if name not in self.hidden]
+        return [name for name in list(self.controls) + list(self.buttons)
+                if name not in self.hidden]
 
     def _layout(self):
         actions = [widget for name, widget in self.controls.items()
@@ -289,7 +295,8 @@ def _checked_value(name, widget, value):
         values = value if isinstance(widget, widgets.SelectMultiple) else [value]
         bad = [v for v in values if v not in allowed]
         if bad:
-            raise CourseError(f"{name} cannot be {bad[0]!r}; choose from: {', '.join(map(str, allowed))}.")
+            raise CourseError(f"{name} cannot be {bad[0]!r}; choose from: "
+                              f"{', '.join(map(str, allowed))}.")
         return tuple(values) if isinstance(widget, widgets.SelectMultiple) else value
     if isinstance(widget, (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider,
                            widgets.Play, widgets.BoundedFloatText, widgets.BoundedIntText)):

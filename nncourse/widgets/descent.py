@@ -110,9 +110,11 @@ def _landscapes() -> dict:
     x, y = noisy_line(n_samples=40, slope=2.0, intercept=1.0, noise=0.5, seed=0)
     return {
         "bowl": Landscape(quadratic_bowl(1.0, 10.0), (-3.0, 3.0), (-2.0, 2.0), (-2.5, 1.5), 0.1,
-                          (1e-8, 1e6), "plain SGD converges on this bowl only if η &lt; 2/10 = 0.2"),
-        "regression": Landscape(neuron_regression_loss(x, y), (-2.0, 6.0), (-3.0, 5.0), (-1.5, 4.0), 0.1,
-                                (0.05, 1e6), "the loss of ŷ = w·x + b on 40 noisy points of y = 2x + 1"),
+                          (1e-8, 1e6),
+                          "plain SGD converges on this bowl only if η &lt; 2/10 = 0.2"),
+        "regression": Landscape(neuron_regression_loss(x, y), (-2.0, 6.0), (-3.0, 5.0), (-1.5, 4.0),
+                                0.1, (0.05, 1e6),
+                                "the loss of ŷ = w·x + b on 40 noisy points of y = 2x + 1"),
         "rosenbrock": Landscape(rosenbrock(), (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.5), 0.001,
                                 (1e-6, 1e8), "a curved valley: the minimum is at (1, 1)"),
     }
@@ -122,21 +124,25 @@ LANDSCAPES = _landscapes()
 
 
 class DescentExplorer(App):
-    """Gradient descent on a landscape: learning rate, start, optimiser; play, step, pause, reset."""
+    """Gradient descent on a landscape: learning rate, start, optimiser; play, step, pause,
+    reset."""
 
     title = "Gradient descent on a loss landscape"
 
     def __init__(self, function="bowl", lr=None, optimizer="sgd", start=None, steps=0, *,
                  hide=(), show=None):
         if function not in LANDSCAPES:
-            raise CourseError(f"Unknown landscape {function!r}; choose one of: {', '.join(LANDSCAPES)}.")
+            raise CourseError(f"Unknown landscape {function!r}; choose one of: "
+                              f"{', '.join(LANDSCAPES)}.")
         if optimizer not in OPTIMIZERS:
-            raise CourseError(f"Unknown optimiser {optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}.")
+            raise CourseError(f"Unknown optimiser {optimizer!r}; choose one of: "
+                              f"{', '.join(OPTIMIZERS)}.")
         landscape = LANDSCAPES[function]
         start = landscape.start if start is None else tuple(float(s) for s in start)
         lr = landscape.lr if lr is None else float(lr)
         if not 1e-4 <= lr <= 1.0:
-            raise CourseError(f"The learning rate of the explorer goes from 0.0001 to 1; got {lr:g}.")
+            raise CourseError("The learning rate of the explorer goes from 0.0001 to 1; "
+                              f"got {lr:g}.")
         controls = {
             "function": dropdown("landscape", LANDSCAPES, function),
             "optimizer": dropdown("optimiser", OPTIMIZERS, optimizer),
@@ -144,7 +150,8 @@ class DescentExplorer(App):
             "start_p1": float_slider("start p₁", 0.0, -6.0, 6.0, 0.05),
             "start_p2": float_slider("start p₂", 0.0, -6.0, 6.0, 0.05),
             "steps": widgets.IntSlider(value=0, min=0, max=MAX_STEPS, description="steps shown",
-                                       style={"description_width": "110px"}, layout={"width": "330px"}),
+                                       style={"description_width": "110px"},
+                                       layout={"width": "330px"}),
         }
         self.play = widgets.Play(value=0, min=0, max=MAX_STEPS, interval=150, description="play",
                                  show_repeat=False)
@@ -214,7 +221,8 @@ class DescentExplorer(App):
         for name, (low, high), value in (("start_p1", landscape.p1_range, start[0]),
                                          ("start_p2", landscape.p2_range, start[1])):
             if not low <= value <= high:
-                raise CourseError(f"The start {name[-2:]} = {value:g} is outside the map {low:g} … {high:g}.")
+                raise CourseError(f"The start {name[-2:]} = {value:g} is outside the map {low:g} … "
+                                  f"{high:g}.")
             slider = controls[name]
             slider.value = min(max(slider.value, low), high)
             slider.min, slider.max = low, high
@@ -244,14 +252,17 @@ class DescentExplorer(App):
     # ------------------------------------------------------------------ figure
     def build(self, figure):
         self.map_axes, self.loss_axes = figure.subplots(
-            1, 2, gridspec_kw=dict(width_ratios=(1.1, 1), left=0.09, right=0.98, bottom=0.15, top=0.9,
-                                   wspace=0.25))
+            1, 2, gridspec_kw=dict(width_ratios=(1.1, 1), left=0.09, right=0.98, bottom=0.15,
+                                   top=0.9, wspace=0.25))
         ax = self.map_axes
-        (self.path_line,) = ax.plot([], [], "-o", color="white", markeredgecolor="black", markersize=3.5,
-                                    lw=1.8, markeredgewidth=0.5)
-        (self.start_marker,) = ax.plot([], [], "o", color=BLUE, markeredgecolor="white", markersize=9)
-        (self.current_marker,) = ax.plot([], [], "X", color=VERMILLION, markeredgecolor="white", markersize=11)
-        (self.minimum_marker,) = ax.plot([], [], "*", color="white", markeredgecolor="black", markersize=13)
+        (self.path_line,) = ax.plot([], [], "-o", color="white", markeredgecolor="black",
+                                    markersize=3.5, lw=1.8, markeredgewidth=0.5)
+        (self.start_marker,) = ax.plot([], [], "o", color=BLUE, markeredgecolor="white",
+                                       markersize=9)
+        (self.current_marker,) = ax.plot([], [], "X", color=VERMILLION, markeredgecolor="white",
+                                         markersize=11)
+        (self.minimum_marker,) = ax.plot([], [], "*", color="white", markeredgecolor="black",
+                                         markersize=13)
         self.dynamic(self.path_line, self.start_marker, self.current_marker)
         for artist in (self.path_line, self.start_marker, self.current_marker):
             artist.set_zorder(5)
@@ -271,11 +282,13 @@ class DescentExplorer(App):
         landscape, ax = self.landscape, self.map_axes
         for contour in self._contours:
             contour.remove()
-        P1, P2 = np.meshgrid(np.linspace(*landscape.p1_range, GRID), np.linspace(*landscape.p2_range, GRID))
+        P1, P2 = np.meshgrid(np.linspace(*landscape.p1_range, GRID),
+                             np.linspace(*landscape.p2_range, GRID))
         L = landscape.function(P1, P2)
         levels = contour_levels(L, CONTOUR_LEVELS)
         self._contours = [ax.contourf(P1, P2, L, levels=levels, cmap="viridis", extend="max"),
-                          ax.contour(P1, P2, L, levels=levels, colors="white", linewidths=0.5, alpha=0.6)]
+                          ax.contour(P1, P2, L, levels=levels, colors="white", linewidths=0.5,
+                                     alpha=0.6)]
         ax.set_xlim(*landscape.p1_range)
         ax.set_ylim(*landscape.p2_range)
         names = landscape.function.names
@@ -283,7 +296,8 @@ class DescentExplorer(App):
         ax.set_ylabel(names[1])
         ax.set_title(landscape.function.name, fontsize=10)
         best = landscape.function.minimum
-        self.minimum_marker.set_data([best[0]], [best[1]]) if best is not None else self.minimum_marker.set_data([], [])
+        (self.minimum_marker.set_data([best[0]], [best[1]]) if best is not None
+         else self.minimum_marker.set_data([], []))
         self.loss_axes.set_ylim(*landscape.loss_range)
         self.invalidate_background()
 
@@ -306,10 +320,11 @@ class DescentExplorer(App):
                  f"(start: {format_number(losses[0])})"]
         if self.diverged:
             lines.append(f'<span style="color:{VERMILLION}"><b>diverged: the loss grew past '
-                         f"{format_number(losses[0])}</b> (to {format_number(losses.max())}) &ndash; "
-                         "the learning rate is too large</span>")
+                         f"{format_number(losses[0])}</b> (to {format_number(losses.max())}) "
+                         "&ndash; the learning rate is too large</span>")
         elif k == MAX_STEPS and losses[-1] > 0.01 * losses[0]:
-            lines.append(f"after {k} steps the loss is still {format_number(100 * losses[-1] / losses[0], 1)}% "
+            lines.append(f"after {k} steps the loss is still "
+                         f"{format_number(100 * losses[-1] / losses[0], 1)}% "
                          "of where it started: the learning rate may be too small")
         if self.landscape.note:
             lines.append(f"<i>{self.landscape.note}</i>")

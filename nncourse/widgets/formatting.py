@@ -45,7 +45,8 @@ def html_table(rows, header=None) -> str:
     cell = "padding:1px 10px 1px 0;text-align:left"
     parts = ['<table style="border-collapse:collapse;font-family:monospace">']
     if header:
-        parts.append("<tr>" + "".join(f'<th style="{cell}">{html.escape(str(h))}</th>' for h in header)
+        parts.append("<tr>"
+                     + "".join(f'<th style="{cell}">{html.escape(str(h))}</th>' for h in header)
                      + "</tr>")
     for row in rows:
         parts.append("<tr>" + "".join(f'<td style="{cell}">{html.escape(str(c))}</td>' for c in row)

@@ -4,7 +4,8 @@ Binary case: a predicted probability p for a label y ∈ {0, 1}.
 
     binary cross-entropy  L = −[y·log p + (1 − y)·log(1 − p)]     dL/dp = (p − y) / (p·(1 − p))
     squared error         L = (p − y)²                              dL/dp = 2·(p − y)
-    through the sigmoid   p = σ(s):  dL/ds = p − y                  (cross-entropy's gradient on the logit)
+    through the sigmoid   p = σ(s)                                  dL/ds = p − y
+                          (cross-entropy's gradient on the logit)
 
 Multi-class case: logits s for three classes, p = softmax(s), a one-hot target y.
 
@@ -45,7 +46,8 @@ class BinaryLossExplorer(App):
         if target not in (0, 1):
             raise CourseError(f"The target of a binary prediction is 0 or 1; got {target!r}.")
         if not 0.01 <= p <= 0.99:
-            raise CourseError(f"The prediction p must be a probability between 0.01 and 0.99; got {p}.")
+            raise CourseError("The prediction p must be a probability between 0.01 and 0.99; "
+                              f"got {p}.")
         self.cross_entropy, self.squared = BinaryCrossEntropy(), MeanSquaredError()
         controls = {"p": float_slider("prediction p", p, 0.01, 0.99, 0.01),
                     "target": toggle("target y", [("0", 0), ("1", 1)], target)}
@@ -54,9 +56,11 @@ class BinaryLossExplorer(App):
 
     def losses(self) -> dict:
         """{name: (value, gradient)} at the current p and y, computed by nncourse.losses."""
-        p, y = np.array([self.controls["p"].value]), np.array([float(self.controls["target"].value)])
+        p, y = (np.array([self.controls["p"].value]),
+                np.array([float(self.controls["target"].value)]))
         return {
-            "binary cross-entropy": (self.cross_entropy.value(p, y), float(self.cross_entropy.gradient(p, y)[0])),
+            "binary cross-entropy": (self.cross_entropy.value(p, y),
+                                     float(self.cross_entropy.gradient(p, y)[0])),
             "squared error": (self.squared.value(p, y), float(self.squared.gradient(p, y)[0])),
         }
 
@@ -106,7 +110,9 @@ class BinaryLossExplorer(App):
         rows = []
         for name, (value, gradient) in self.losses().items():
             self.markers[name][0].set_data([p], [value])
-            self.markers[name][1].set_data([p], [float(np.clip(gradient, -GRADIENT_LIMIT, GRADIENT_LIMIT))])
+            self.markers[name][1].set_data([p],
+                                           [float(np.clip(gradient, -GRADIENT_LIMIT,
+                                                          GRADIENT_LIMIT))])
             rows.append((name, format_number(value), format_number(gradient)))
         rows.append(("cross-entropy on the logit s (p = σ(s))", "", format_number(p - y)))
         self.readout.value = (f"<b>p = {format_number(p)}, y = {y}</b>"
@@ -114,7 +120,8 @@ class BinaryLossExplorer(App):
 
 
 class MulticlassLossExplorer(App):
-    """Three logits, their softmax probabilities and a one-hot target: cross-entropy and squared error."""
+    """Three logits, their softmax probabilities and a one-hot target: cross-entropy and squared
+    error."""
 
     title = "Losses for a choice between classes"
 
@@ -123,16 +130,20 @@ class MulticlassLossExplorer(App):
         classes = tuple(classes)
         logits = [float(s) for s in logits]
         if len(logits) != len(classes) or not 2 <= len(classes) <= 6:
-            raise CourseError(f"Give one logit per class (2 to 6 classes); got {len(logits)} logits "
+            raise CourseError("Give one logit per class (2 to 6 classes); "
+                              f"got {len(logits)} logits "
                               f"for {len(classes)} classes.")
         if target not in range(len(classes)):
-            raise CourseError(f"The target is a class number 0 … {len(classes) - 1}; got {target!r}.")
+            raise CourseError(f"The target is a class number 0 … {len(classes) - 1}; "
+                              f"got {target!r}.")
         self.classes = classes
         self.cross_entropy = CategoricalCrossEntropy(from_logits=True)
         self.squared = MeanSquaredError()
-        controls = {f"s{k}": float_slider(f"logit s ({name})", _logit(s), -LOGIT_LIMIT, LOGIT_LIMIT, 0.05)
+        controls = {f"s{k}": float_slider(f"logit s ({name})", _logit(s), -LOGIT_LIMIT, LOGIT_LIMIT,
+                                          0.05)
                     for k, (name, s) in enumerate(zip(classes, logits), start=1)}
-        controls["target"] = toggle("true class", [(name, k) for k, name in enumerate(classes)], target)
+        controls["target"] = toggle("true class", [(name, k) for k, name in enumerate(classes)],
+                                    target)
         super().__init__(controls, hide=hide, show=show, figsize=(8.0, 3.2))
 
     @property
@@ -148,21 +159,25 @@ class MulticlassLossExplorer(App):
         return np.eye(len(self.classes))[self.controls["target"].value]
 
     def losses(self) -> dict:
-        """{name: (value, gradient)}: cross-entropy with its gradient on the logits, squared error on p."""
+        """{name: (value, gradient)}: cross-entropy with its gradient on the logits, squared error
+        on p."""
         s, p, y = self.logits, self.probabilities, self.target
-        return {"categorical cross-entropy": (self.cross_entropy.value(s, y), self.cross_entropy.gradient(s, y)),
+        return {"categorical cross-entropy": (self.cross_entropy.value(s, y),
+                                              self.cross_entropy.gradient(s, y)),
                 "squared error on p": (self.squared.value(p, y), self.squared.gradient(p, y))}
 
     def build(self, figure):
         self.probability_axes, self.gradient_axes = figure.subplots(
             1, 2, gridspec_kw=dict(left=0.07, right=0.98, bottom=0.12, top=0.88, wspace=0.22))
         k = np.arange(len(self.classes))
-        self.target_bars = list(self.probability_axes.bar(k, np.zeros(k.size), width=0.8, fill=False,
-                                                          edgecolor="black", hatch="//", lw=1.5,
-                                                          label="target y"))
-        self.probability_bars = list(self.probability_axes.bar(k, np.zeros(k.size), width=0.5, color=BLUE,
+        self.target_bars = list(self.probability_axes.bar(k, np.zeros(k.size), width=0.8,
+                                                          fill=False, edgecolor="black", hatch="//",
+                                                          lw=1.5, label="target y"))
+        self.probability_bars = list(self.probability_axes.bar(k, np.zeros(k.size), width=0.5,
+                                                               color=BLUE,
                                                                label="prediction p = softmax(s)"))
-        self.gradient_bars = list(self.gradient_axes.bar(k, np.zeros(k.size), width=0.6, color=BLUE))
+        self.gradient_bars = list(self.gradient_axes.bar(k, np.zeros(k.size), width=0.6,
+                                                         color=BLUE))
         self.dynamic(*self.target_bars, *self.probability_bars, *self.gradient_bars)
         self.probability_axes.set_ylim(0, 1.4)
         self.probability_axes.set_title("probabilities against the target", fontsize=10)
@@ -185,19 +200,23 @@ class MulticlassLossExplorer(App):
             self.gradient_bars[k].set_facecolor(BLUE if gradient[k] >= 0 else VERMILLION)
             self.gradient_bars[k].set_hatch("" if gradient[k] >= 0 else "//")
         rows = [(name, format_number(value)) for name, (value, _) in losses.items()]
-        per_class = [(name, format_number(s), format_number(pk), int(yk), format_number(g), format_number(m))
+        per_class = [(name, format_number(s), format_number(pk), int(yk), format_number(g),
+                      format_number(m))
                      for name, s, pk, yk, g, m in zip(self.classes, self.logits, p, y, gradient,
                                                       losses["squared error on p"][1])]
         self.readout.value = (
             html_table(rows, header=("loss", "L"))
-            + html_table(per_class, header=("class", "logit s", "p", "y", "dCE/ds = p − y", "dSE/dp"))
-            + f"<div>p = {format_vector(p)}; −log p(true) = {format_number(losses['categorical cross-entropy'][0])}</div>"
+            + html_table(per_class,
+                         header=("class", "logit s", "p", "y", "dCE/ds = p − y", "dSE/dp"))
+            + f"<div>p = {format_vector(p)}; "
+              f"−log p(true) = {format_number(losses['categorical cross-entropy'][0])}</div>"
         )
 
 
 def _logit(value: float) -> float:
     if not -LOGIT_LIMIT <= value <= LOGIT_LIMIT:
-        raise CourseError(f"A logit of {value:g} is outside the slider's range −{LOGIT_LIMIT:g} … {LOGIT_LIMIT:g}.")
+        raise CourseError(f"A logit of {value:g} is outside the slider's range −{LOGIT_LIMIT:g} … "
+                          f"{LOGIT_LIMIT:g}.")
     return value
 
 

@@ -37,9 +37,11 @@ class NeuronExplorer(App):
         weights = [float(w) for w in np.atleast_1d(weights)]
         if not 1 <= len(weights) <= 6:
             raise CourseError(f"The neuron explorer shows 1 to 6 weights; got {len(weights)}.")
-        inputs = [1.0] * len(weights) if inputs is None else [float(x) for x in np.atleast_1d(inputs)]
+        inputs = ([1.0] * len(weights) if inputs is None
+                  else [float(x) for x in np.atleast_1d(inputs)])
         if len(inputs) != len(weights):
-            raise CourseError(f"Give one input per weight: {len(inputs)} inputs for {len(weights)} weights.")
+            raise CourseError(f"Give one input per weight: {len(inputs)} inputs for {len(weights)} "
+                              "weights.")
         activation = get_activation(activation).name
         if activation not in NEURON_ACTIVATIONS:
             raise CourseError(f"The neuron explorer shows one of: {', '.join(NEURON_ACTIVATIONS)}; "
@@ -47,11 +49,13 @@ class NeuronExplorer(App):
         self.n = len(weights)
         controls = {}
         for i, x in enumerate(inputs, start=1):
-            controls[f"x{i}"] = float_slider(f"input x{_sub(i)}", _in_range(x, WEIGHT_LIMIT, f"x{i}"),
-                                             -WEIGHT_LIMIT, WEIGHT_LIMIT, 0.05)
+            controls[f"x{i}"] = float_slider(f"input x{_sub(i)}",
+                                             _in_range(x, WEIGHT_LIMIT, f"x{i}"), -WEIGHT_LIMIT,
+                                             WEIGHT_LIMIT, 0.05)
         for i, w in enumerate(weights, start=1):
-            controls[f"w{i}"] = float_slider(f"weight w{_sub(i)}", _in_range(w, WEIGHT_LIMIT, f"w{i}"),
-                                             -WEIGHT_LIMIT, WEIGHT_LIMIT, 0.05)
+            controls[f"w{i}"] = float_slider(f"weight w{_sub(i)}",
+                                             _in_range(w, WEIGHT_LIMIT, f"w{i}"), -WEIGHT_LIMIT,
+                                             WEIGHT_LIMIT, 0.05)
         controls["bias"] = float_slider("bias b", _in_range(bias, BIAS_LIMIT, "bias"),
                                         -BIAS_LIMIT, BIAS_LIMIT, 0.05)
         controls["activation"] = dropdown("activation f", NEURON_ACTIVATIONS, activation)
@@ -79,7 +83,8 @@ class NeuronExplorer(App):
         return self.neuron.forward(self.inputs)
 
     def on_change(self, changed):
-        self.neuron = Neuron(self.weights, self.controls["bias"].value, self.controls["activation"].value)
+        self.neuron = Neuron(self.weights, self.controls["bias"].value,
+                             self.controls["activation"].value)
         if "activation" in changed:
             self._draw_curve()
 
@@ -96,7 +101,8 @@ class NeuronExplorer(App):
         ax.axvline(0, color=GREY, lw=0.8)
         (self.curve_line,) = ax.plot([], [], color=BLUE, lw=2)
         self.z_line = self.dynamic(ax.axvline(0, color=VERMILLION, ls="--", lw=1))
-        (self.marker,) = ax.plot([], [], "o", color=VERMILLION, markersize=10, markeredgecolor="black")
+        (self.marker,) = ax.plot([], [], "o", color=VERMILLION, markersize=10,
+                                 markeredgecolor="black")
         self.dynamic(self.marker)
         self._draw_curve()
 
@@ -162,7 +168,8 @@ def _sub(i: int) -> str:
 
 def _in_range(value: float, limit: float, name: str) -> float:
     if not -limit <= value <= limit:
-        raise CourseError(f"{name} = {value:g} is outside the slider's range −{limit:g} … {limit:g}.")
+        raise CourseError(f"{name} = {value:g} is outside the slider's range −{limit:g} … "
+                          f"{limit:g}.")
     return value
 
 

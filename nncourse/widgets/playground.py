@@ -32,8 +32,10 @@ from nncourse.widgets.style import BLUE, MARKERS, NEGATIVE, ORANGE, POSITIVE, VE
 
 DATASETS = ("spirals", "moons", "circles", "xor", "blobs")
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "identity")
-BATCH_SIZES = (("full batch", "full"), ("1", 1), ("4", 4), ("8", 8), ("16", 16), ("32", 32), ("64", 64))
-CLASS_COLOURS = np.array([[0.0, 0.447, 0.698], [0.835, 0.369, 0.0], [0.0, 0.620, 0.451]])  # blue, vermillion, green
+BATCH_SIZES = (("full batch", "full"), ("1", 1), ("4", 4), ("8", 8), ("16", 16), ("32", 32),
+               ("64", 64))
+# blue, vermillion, green
+CLASS_COLOURS = np.array([[0.0, 0.447, 0.698], [0.835, 0.369, 0.0], [0.0, 0.620, 0.451]])
 GRID = 64           # the decision boundary is evaluated on GRID × GRID points
 LIMIT = 3.0         # standardised data is shown on [−3, 3]²
 MAX_LAYERS, MAX_WIDTH = 4, 16
@@ -75,9 +77,11 @@ def parse_hidden(text) -> tuple:
         try:
             sizes = tuple(int(part) for part in parts)
         except ValueError:
-            raise CourseError(f"Hidden layers are whole numbers separated by commas, like 8, 8; got {text!r}.") from None
+            raise CourseError("Hidden layers are whole numbers separated by commas, like 8, 8; "
+                              f"got {text!r}.") from None
     if len(sizes) > MAX_LAYERS or any(not 1 <= int(s) <= MAX_WIDTH for s in sizes):
-        raise CourseError(f"Use at most {MAX_LAYERS} hidden layers of 1 to {MAX_WIDTH} neurons; got {text!r}.")
+        raise CourseError(f"Use at most {MAX_LAYERS} hidden layers of 1 to {MAX_WIDTH} neurons; "
+                          f"got {text!r}.")
     return tuple(int(s) for s in sizes)
 
 
@@ -89,26 +93,32 @@ class TrainingPlayground(App):
     def __init__(self, dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
                  optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(), show=None):
         if dataset not in DATASETS:
-            raise CourseError(f"Unknown data set {dataset!r}; choose one of: {', '.join(DATASETS)}.")
+            raise CourseError(f"Unknown data set {dataset!r}; "
+                              f"choose one of: {', '.join(DATASETS)}.")
         if activation not in HIDDEN_ACTIVATIONS:
-            raise CourseError(f"Unknown activation {activation!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}.")
+            raise CourseError(f"Unknown activation {activation!r}; choose one of: "
+                              f"{', '.join(HIDDEN_ACTIVATIONS)}.")
         if optimizer not in OPTIMIZERS:
-            raise CourseError(f"Unknown optimiser {optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}.")
+            raise CourseError(f"Unknown optimiser {optimizer!r}; choose one of: "
+                              f"{', '.join(OPTIMIZERS)}.")
         batch_size = "full" if batch_size is None else batch_size
         if batch_size not in [value for _, value in BATCH_SIZES]:
-            raise CourseError(f"batch_size must be one of 1, 4, 8, 16, 32, 64 or None (full batch); got {batch_size!r}.")
+            raise CourseError("batch_size must be one of 1, 4, 8, 16, 32, 64 or None "
+                              f"(full batch); got {batch_size!r}.")
         hidden_text = ", ".join(str(s) for s in parse_hidden(hidden))
         controls = {
             "dataset": dropdown("data set", DATASETS, dataset),
             "noise": float_slider("noise", noise, 0.0, 0.5, 0.01),
-            "hidden": widgets.Text(value=hidden_text, description="hidden layers", continuous_update=False,
-                                   placeholder="e.g. 8, 8", style=CONTROL_STYLE, layout=CONTROL_LAYOUT),
+            "hidden": widgets.Text(value=hidden_text, description="hidden layers",
+                                   continuous_update=False, placeholder="e.g. 8, 8",
+                                   style=CONTROL_STYLE, layout=CONTROL_LAYOUT),
             "activation": dropdown("activation", HIDDEN_ACTIVATIONS, activation),
             "lr": log_slider("learning rate η", lr, -3, 0),
             "batch_size": dropdown("batch size", BATCH_SIZES, batch_size),
             "optimizer": dropdown("optimiser", OPTIMIZERS, optimizer),
-            "epochs_per_step": widgets.IntSlider(value=epochs_per_step, min=1, max=20, description="epochs / step",
-                                                 style=CONTROL_STYLE, layout=CONTROL_LAYOUT),
+            "epochs_per_step": widgets.IntSlider(value=epochs_per_step, min=1, max=20,
+                                                 description="epochs / step", style=CONTROL_STYLE,
+                                                 layout=CONTROL_LAYOUT),
             "seed": widgets.BoundedIntText(value=seed, min=0, max=10_000, description="seed",
                                            style=CONTROL_STYLE, layout={"width": "200px"}),
         }
@@ -159,19 +169,23 @@ class TrainingPlayground(App):
         return None if value == "full" else value
 
     def train(self, epochs: int) -> None:
-        """Train `epochs` more epochs with the engine's loop; a divergent run is undone and reported."""
+        """Train `epochs` more epochs with the engine's loop.
+
+        A divergent run is undone and reported.
+        """
         before = self.net.get_weights()
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 history = fit(self.net, self.X_train, self.y_train, loss="categorical_crossentropy",
-                              optimizer=self.optimizer, epochs=int(epochs), batch_size=self.batch_size,
-                              seed=self.shuffle, validation_data=(self.X_val, self.y_val))
+                              optimizer=self.optimizer, epochs=int(epochs),
+                              batch_size=self.batch_size, seed=self.shuffle,
+                              validation_data=(self.X_val, self.y_val))
         except CourseError:
             self.net.set_weights(before)
             self.optimizer.reset()
             self.play.playing = False
-            self.message = ("diverged: the loss stopped being a finite number; the weights are back to "
-                            "before this step. Lower the learning rate.")
+            self.message = ("diverged: the loss stopped being a finite number; "
+                            "the weights are back to before this step. Lower the learning rate.")
             return
         start = self.epoch
         self.history["epoch"] += [start + e for e in history.epochs]
@@ -194,7 +208,8 @@ class TrainingPlayground(App):
                 self._rebuild_diagram()  # new layer sizes or names: the static labels change
             self._reset_loss_axes()
         elif "optimizer" in changed:
-            self.optimizer = get_optimizer(self.controls["optimizer"].value, self.controls["lr"].value)
+            self.optimizer = get_optimizer(self.controls["optimizer"].value,
+                                           self.controls["lr"].value)
         elif "lr" in changed:
             self.optimizer.lr = self.controls["lr"].value  # keeps momentum and running averages
 
@@ -237,8 +252,8 @@ class TrainingPlayground(App):
 
     # ------------------------------------------------------------------ figure
     def build(self, figure):
-        grid = figure.add_gridspec(1, 3, width_ratios=(1, 1.15, 1.25), left=0.04, right=0.99, bottom=0.14,
-                                   top=0.9, wspace=0.22)
+        grid = figure.add_gridspec(1, 3, width_ratios=(1, 1.15, 1.25), left=0.04, right=0.99,
+                                   bottom=0.14, top=0.9, wspace=0.22)
         ax = self.boundary_axes = figure.add_subplot(grid[0])
         self._boundary_pixels = np.full((GRID, GRID, 4), 255, np.uint8)
         self.boundary_image = ax.imshow(self._boundary_pixels.copy(),
@@ -286,30 +301,35 @@ class TrainingPlayground(App):
         self.point_sets = []
         for k in range(self.n_classes):
             mask = self.y_train == k
-            points = ax.scatter(self.X_train[mask, 0], self.X_train[mask, 1], s=14, marker=MARKERS[k],
-                                color=CLASS_COLOURS[k % 3], edgecolors="white", linewidths=0.5, zorder=2,
-                                label=f"class {k}")
+            points = ax.scatter(self.X_train[mask, 0], self.X_train[mask, 1], s=14,
+                                marker=MARKERS[k], color=CLASS_COLOURS[k % 3], edgecolors="white",
+                                linewidths=0.5, zorder=2, label=f"class {k}")
             self.point_sets.append(self.dynamic(points))
 
     def _diagram_key(self):
         return (self.hidden_sizes, self.n_classes, self.controls_value("activation"))
 
     def _rebuild_diagram(self):
-        """Node positions and edge segments for the current layer sizes (static until they change)."""
+        """Node positions and edge segments for the current layer sizes (static until they
+        change)."""
         self._drawn_diagram = self._diagram_key()
         sizes = [2, *self.hidden_sizes, self.n_classes]
         top = max(sizes)
         positions = [[(column, (top - 1) / 2 - i - (top - n) / 2) for i in range(n)]
                      for column, n in enumerate(sizes)]
         segments = [[positions[c][i], positions[c + 1][j]]
-                    for c in range(len(sizes) - 1) for j in range(sizes[c + 1]) for i in range(sizes[c])]
+                    for c in range(len(sizes) - 1)
+                    for j in range(sizes[c + 1])
+                    for i in range(sizes[c])]
         self.segments = np.array(segments, dtype=float)  # (weights, 2 ends, x and y)
         self.nodes.set_offsets([p for column in positions for p in column])
         ax = self.network_axes
         for label in self.layer_labels:
             label.remove()
-        names = ["input"] + [self.controls_value("activation")] * len(self.hidden_sizes) + ["softmax"]
-        self.layer_labels = [ax.text(c, -(top - 1) / 2 - 0.9, f"{name}\n{n}", ha="center", va="top", fontsize=8)
+        names = (["input"] + [self.controls_value("activation")] * len(self.hidden_sizes)
+                 + ["softmax"])
+        self.layer_labels = [ax.text(c, -(top - 1) / 2 - 0.9, f"{name}\n{n}", ha="center", va="top",
+                                     fontsize=8)
                              for c, (name, n) in enumerate(zip(names, sizes))]
         ax.set_xlim(-0.4, len(sizes) - 0.6)
         ax.set_ylim(-(top - 1) / 2 - 2.0, (top - 1) / 2 + 0.6)
@@ -320,7 +340,10 @@ class TrainingPlayground(App):
         return (getattr(self, "controls", None) or self._controls_for_setup)[name].value
 
     def _reset_loss_axes(self, epochs: int = 100):
-        """Epochs 0 … 100 and losses up to 1.5·log(classes) (a fresh network's loss is about log(classes))."""
+        """Epochs 0 … 100 and losses up to 1.5·log(classes).
+
+        A fresh network's loss is about log(classes).
+        """
         limits = ((0.0, float(epochs)), (0.0, 1.5 * float(np.log(self.n_classes))))
         if (self.loss_axes.get_xlim(), self.loss_axes.get_ylim()) != limits:
             self.loss_axes.set_xlim(*limits[0])
@@ -328,7 +351,8 @@ class TrainingPlayground(App):
             self.invalidate_background()
 
     def edge_weights(self) -> np.ndarray:
-        """Every weight, in the order of the diagram's lines (for each target neuron, its sources)."""
+        """Every weight, in the order of the diagram's lines (for each target neuron, its
+        sources)."""
         return np.concatenate([layer.W.T.ravel() for layer in self.net.layers])
 
     def edge_widths(self) -> np.ndarray:
@@ -366,12 +390,14 @@ class TrainingPlayground(App):
 
     def readout_html(self) -> str:
         h = self.history
-        sizes = " → ".join(["2"] + [f"{n} {self.controls['activation'].value}" for n in self.hidden_sizes]
+        sizes = " → ".join(["2"]
+                           + [f"{n} {self.controls['activation'].value}" for n in self.hidden_sizes]
                            + [f"{self.n_classes} softmax"])
         lines = [f"<b>epoch {self.epoch}</b> &nbsp; network {sizes}"]
         if h["epoch"]:
-            lines.append(f"loss: training {format_number(h['loss'][-1])}, validation {format_number(h['val_loss'][-1])}"
-                         f" &nbsp; accuracy: training {format_number(100 * h['accuracy'][-1], 1)}%, "
+            lines.append(f"loss: training {format_number(h['loss'][-1])}, "
+                         f"validation {format_number(h['val_loss'][-1])} &nbsp; "
+                         f"accuracy: training {format_number(100 * h['accuracy'][-1], 1)}%, "
                          f"validation {format_number(100 * h['val_accuracy'][-1], 1)}%")
         else:
             lines.append(f"loss before training: {format_number(self.initial_loss)}")
@@ -381,17 +407,20 @@ class TrainingPlayground(App):
 
     def accuracy(self) -> float:
         """Accuracy of the current network on the validation data."""
-        return float(np.mean(predicted_labels(self.net.forward(self.X_val), self.net) == self.y_val))
+        return float(np.mean(
+            predicted_labels(self.net.forward(self.X_val), self.net) == self.y_val))
 
 
 def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                        optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(), show=None):
-    """Train a small network on 2-D data and watch the decision boundary, the losses and the weights.
+                        optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(),
+                        show=None):
+    """Train a small network on 2-D data and watch the decision boundary, the losses and the
+    weights.
 
-    training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                        optimizer="adam", seed=0)
-    app.step() trains one frame (epochs_per_step epochs), app.run(100) trains 100 epochs, app.reset()
-    starts again; the play button trains frame after frame.
+    training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
+                        batch_size=16, optimizer="adam", seed=0)
+    app.step() trains one frame (epochs_per_step epochs), app.run(100) trains 100 epochs,
+    app.reset() starts again; the play button trains frame after frame.
     """
     return TrainingPlayground(dataset, hidden, activation, lr, batch_size, optimizer, noise,
                               epochs_per_step, seed, hide=hide, show=show)
