@@ -15,7 +15,8 @@ layer, and so on, so that wᵢⱼ is the weight from neuron i to neuron j.
 Two notations are supported. `notation="gradient"`: δⱼ = ∂L/∂zⱼ and w ← w − η·δⱼ·(input).
 `notation="textbook"` (the classic 3-2-1 example): δⱼ = −∂L/∂zⱼ and w ← w + η·δⱼ·(input), biases
 written θⱼ. The two are the same step, just with the sign moved into δ; with L = ½(y − o)² the
-textbook rule is exactly gradient descent. "auto" picks the textbook form for the half squared error.
+textbook rule is exactly gradient descent. "auto" picks the textbook form for the half squared
+error.
 
 Every number comes from the engine: its forward and backward pass (the trace) and its SGD
 optimiser, run on a copy of the network, which is left unchanged. The text only shows those
@@ -94,7 +95,8 @@ _COMMANDS = [
 def latex_to_text(latex: str) -> str:
     """The plain-text (Unicode) form of the small LaTeX used here: σ, ·, subscripts, true minus."""
     text = latex.replace(" \\cdot ", "\\cdot").replace("^{\\prime}", "′")
-    text = re.sub(r"\\(?:operatorname|mathrm|text)\{([^{}]*)\}", lambda m: m.group(1).replace(r"\_", "\0"), text)
+    text = re.sub(r"\\(?:operatorname|mathrm|text)\{([^{}]*)\}",
+                  lambda m: m.group(1).replace(r"\_", "\0"), text)
     text = re.sub(r"_\{([0-9,kj]+)\}", lambda m: m.group(1).translate(_SUBSCRIPTS), text)
     text = re.sub(r"_([kj])", lambda m: m.group(1).translate(_SUBSCRIPTS), text)
     text = re.sub(r"\^\{(-?[0-9]+)\}", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
@@ -137,7 +139,8 @@ class WorkedExample:
                     block.append(content)
                 else:
                     if block:
-                        parts.append("\\begin{align*}\n" + " \\\\\n".join(block) + "\n\\end{align*}")
+                        parts.append("\\begin{align*}\n" + " \\\\\n".join(block)
+                                     + "\n\\end{align*}")
                         block = []
                     parts.append(content)
             if block:
@@ -168,13 +171,15 @@ def check_small(net, x):
     """The input as one sample of the right width; networks too large to write out are refused."""
     if net.n_params > MAX_PARAMETERS:
         raise CourseError(
-            f"This network has {net.n_params} weights and biases; a worked example writes out at most "
-            f"{MAX_PARAMETERS}. Use a smaller network (such as examples.network_321()) or net.trace instead."
+            f"This network has {net.n_params} weights and biases; a worked example writes out "
+            f"at most {MAX_PARAMETERS}. Use a smaller network (such as examples.network_321()) "
+            "or net.trace instead."
         )
     x = np.asarray(x, dtype=float)
     if x.ndim == 2:
         if x.shape[0] != 1:
-            raise CourseError(f"A worked example follows one sample; x has {x.shape[0]} rows. Pick one, e.g. X[0].")
+            raise CourseError(f"A worked example follows one sample; x has {x.shape[0]} rows. "
+                              "Pick one, e.g. X[0].")
         x = x[0]
     return net.layers[0].check_input(x.reshape(-1))
 
@@ -216,11 +221,13 @@ class Calculation:
                 nj = self.numbers[c][j]
                 terms = [f"{self.unit(c - 1, i)} \\cdot {sym('w', self.numbers[c - 1][i], nj)}"
                          for i in range(layer.n_inputs)]
-                numbers = [f"{n.factor(inputs[i], given=c == 1)} \\cdot {n.factor(layer.W[i, j], given=True)}"
+                numbers = [f"{n.factor(inputs[i], given=c == 1)} \\cdot "
+                           f"{n.factor(layer.W[i, j], given=True)}"
                            for i in range(layer.n_inputs)]
                 z = layer.z[0, j]
                 items.append(("eq", f"z_{{{nj}}} = {' + '.join(terms)} + {sym(self.bias, nj)} = "
-                                    f"{' + '.join(numbers)} + {n.factor(layer.b[j], given=True)} = {n.num(z)}"))
+                                    f"{' + '.join(numbers)} + {n.factor(layer.b[j], given=True)} "
+                                    f"= {n.num(z)}"))
                 self.values[f"z{nj}"] = float(z)
             for j in range(layer.n_neurons):
                 nj = self.numbers[c][j]
@@ -246,7 +253,8 @@ class Calculation:
             others = [self.numbers[c][k] for k in range(layer.n_neurons)]
             symbolic = " + ".join(f"e^{{z_{{{k}}}}}" for k in others)
             numeric = " + ".join(f"e^{{{n.num(layer.z[0, k])}}}" for k in range(layer.n_neurons))
-            return (f"{lhs} = e^{{z_{{{nj}}}}} / ({symbolic}) = e^{{{n.num(z)}}} / ({numeric}) = {n.num(a)}")
+            return (f"{lhs} = e^{{z_{{{nj}}}}} / ({symbolic}) "
+                    f"= e^{{{n.num(z)}}} / ({numeric}) = {n.num(a)}")
         fname = f"\\operatorname{{{name.replace('_', chr(92) + '_')}}}"
         return f"{lhs} = {fname}(z_{{{nj}}}) = {fname}({n.num(z)}) = {n.num(a)}"
 
@@ -265,27 +273,32 @@ class Calculation:
         self.values["loss"] = float(value)
         if isinstance(loss, HalfSquaredError):
             symbolic = " + ".join(f"(y_{{{k}}} - a_{{{k}}})^{{2}}" for k in last)
-            numeric = " + ".join(f"({n.num(t, True)} - {n.num(o)})^{{2}}" for t, o in zip(targets, outputs))
+            numeric = " + ".join(f"({n.num(t, True)} - {n.num(o)})^{{2}}"
+                                 for t, o in zip(targets, outputs))
             if len(last) > 1:
                 symbolic, numeric = f"[{symbolic}]", f"[{numeric}]"
             eq = f"L = \\tfrac{{1}}{{2}}{symbolic} = \\tfrac{{1}}{{2}}{numeric} = {n.num(value)}"
         elif isinstance(loss, MeanSquaredError):
             symbolic = " + ".join(f"(a_{{{k}}} - y_{{{k}}})^{{2}}" for k in last)
-            numeric = " + ".join(f"({n.num(o)} - {n.num(t, True)})^{{2}}" for t, o in zip(targets, outputs))
+            numeric = " + ".join(f"({n.num(o)} - {n.num(t, True)})^{{2}}"
+                                 for t, o in zip(targets, outputs))
             if len(last) > 1:
                 symbolic, numeric = f"(1/{len(last)})[{symbolic}]", f"(1/{len(last)})[{numeric}]"
             eq = f"L = {symbolic} = {numeric} = {n.num(value)}"
-        elif isinstance(loss, CategoricalCrossEntropy) and not loss.from_logits and np.all(np.isin(targets, (0, 1))):
+        elif (isinstance(loss, CategoricalCrossEntropy) and not loss.from_logits
+              and np.all(np.isin(targets, (0, 1)))):
             k = int(np.argmax(targets))
-            eq = (f"L = -\\sum_k y_k \\log a_k = -\\log a_{{{last[k]}}} = -\\log {n.num(outputs[k])} = "
-                  f"{n.num(value)}")
+            eq = (f"L = -\\sum_k y_k \\log a_k = -\\log a_{{{last[k]}}} "
+                  f"= -\\log {n.num(outputs[k])} = {n.num(value)}")
         elif isinstance(loss, BinaryCrossEntropy) and not loss.from_logits and len(last) == 1:
             t, o, k = targets[0], outputs[0], last[0]
             eq = (f"L = -[y \\log a_{{{k}}} + (1 - y)\\log(1 - a_{{{k}}})] = "
-                  f"-[{n.num(t, True)} \\cdot \\log {n.num(o)} + {n.factor(1 - t, True)} \\cdot \\log {n.num(1 - o)}] = "
+                  f"-[{n.num(t, True)} \\cdot \\log {n.num(o)} + "
+                  f"{n.factor(1 - t, True)} \\cdot \\log {n.num(1 - o)}] = "
                   f"{n.num(value)}")
         else:
-            eq = f"L = \\operatorname{{{loss.name.replace('_', chr(92) + '_')}}}(a, y) = {n.num(value)}"
+            eq = (f"L = \\operatorname{{{loss.name.replace('_', chr(92) + '_')}}}(a, y) "
+                  f"= {n.num(value)}")
         target_text = ", ".join(f"{latex_to_text(sym('y', k))} = {latex_to_text(n.num(t, True))}"
                                 for k, t in zip(last, targets))
         return ("Loss", [("note", f"Target: {target_text}; loss: {loss.name}."), ("eq", eq)])
@@ -319,13 +332,15 @@ class Calculation:
         lhs = f"\\delta_{{{nj}}}"
         if self.net.trace.output_rule == SHORTCUT_RULE:
             if self.textbook:
-                return f"{lhs} = y_{{{nj}}} - a_{{{nj}}} = {n.num(t, True)} - {n.num(a)} = {n.num(d)}"
+                return (f"{lhs} = y_{{{nj}}} - a_{{{nj}}} "
+                        f"= {n.num(t, True)} - {n.num(a)} = {n.num(d)}")
             return f"{lhs} = a_{{{nj}}} - y_{{{nj}}} = {n.num(a)} - {n.num(t, True)} = {n.num(d)}"
         if not layer.activation.elementwise:
             return f"{lhs} = {n.num(d)}"
         fs, fn = self.derivative_factor(layer, c, j)
         if isinstance(self.loss, HalfSquaredError):
-            err_s, err_n = ((f"(y_{{{nj}}} - a_{{{nj}}})", f"({n.num(t, True)} - {n.num(a)})") if self.textbook
+            err_s, err_n = ((f"(y_{{{nj}}} - a_{{{nj}}})", f"({n.num(t, True)} - {n.num(a)})")
+                            if self.textbook
                             else (f"(a_{{{nj}}} - y_{{{nj}}})", f"({n.num(a)} - {n.num(t, True)})"))
         else:
             da = self.delta(layer.da[0, j])
@@ -344,22 +359,26 @@ class Calculation:
         fs, fn = self.derivative_factor(layer, c, j)
         ks = self.numbers[c + 1]
         sum_s = " + ".join(f"{sym('w', nj, k)} \\cdot \\delta_{{{k}}}" for k in ks)
-        sum_n = " + ".join(f"{n.factor(above.W[j, m], True)} \\cdot {n.factor(self.delta(above.dz[0, m]))}"
+        sum_n = " + ".join(f"{n.factor(above.W[j, m], True)} \\cdot "
+                           f"{n.factor(self.delta(above.dz[0, m]))}"
                            for m in range(above.n_neurons))
         return f"{lhs} = {fs} \\cdot ({sum_s}) = {fn} \\cdot ({sum_n}) = {n.num(d)}"
 
     def delta_section(self):
         items = []
         if self.textbook:
-            items.append(("note", "Error signals δⱼ = −∂L/∂zⱼ, from the output back to the first layer."))
+            items.append(("note", "Error signals δⱼ = −∂L/∂zⱼ, "
+                                  "from the output back to the first layer."))
         else:
-            items.append(("note", "Error signals δⱼ = ∂L/∂zⱼ, from the output back to the first layer."))
+            items.append(("note", "Error signals δⱼ = ∂L/∂zⱼ, "
+                                  "from the output back to the first layer."))
         if self.net.trace.output_rule == SHORTCUT_RULE:
             if isinstance(self.net.layers[-1].activation, Softmax) or self.net.n_outputs == 1:
                 rule = "∂L/∂z = a − y"
             else:  # binary cross-entropy averages over the k sigmoid outputs
                 rule = f"∂L/∂z = (a − y) / {self.net.n_outputs}"
-            items.append(("note", f"Output: softmax/sigmoid with cross-entropy, so {rule} (the named shortcut)."))
+            items.append(("note", f"Output: softmax/sigmoid with cross-entropy, so {rule} "
+                                  "(the named shortcut)."))
         layers = self.net.layers
         for c in range(len(layers), 0, -1):
             layer = layers[c - 1]
@@ -381,11 +400,14 @@ class Calculation:
         op = "+" if self.textbook else "-"
         items = []
         if self.textbook:
-            items.append(("note", "w ← w + η·δⱼ·(input to j) and θⱼ ← θⱼ + η·δⱼ. Since δⱼ = −∂L/∂zⱼ and "
-                                  "∂L/∂w = (input)·∂L/∂zⱼ, this is w ← w − η·∂L/∂w: gradient descent"
-                                  + (" on L = ½(y − o)²." if isinstance(self.loss, HalfSquaredError) else ".")))
+            items.append(("note", "w ← w + η·δⱼ·(input to j) and θⱼ ← θⱼ + η·δⱼ. "
+                                  "Since δⱼ = −∂L/∂zⱼ and ∂L/∂w = (input)·∂L/∂zⱼ, "
+                                  "this is w ← w − η·∂L/∂w: gradient descent"
+                                  + (" on L = ½(y − o)²." if isinstance(self.loss, HalfSquaredError)
+                                     else ".")))
         else:
-            items.append(("note", "w ← w − η·∂L/∂w with ∂L/∂w = δⱼ·(input to j), and b ← b − η·δⱼ."))
+            items.append(("note", "w ← w − η·∂L/∂w with ∂L/∂w = δⱼ·(input to j), "
+                                  "and b ← b − η·δⱼ."))
         layers = self.net.layers
         for c in range(len(layers), 0, -1):
             layer = layers[c - 1]
@@ -397,16 +419,19 @@ class Calculation:
                 for i in range(layer.n_inputs):
                     ni = self.numbers[c - 1][i]
                     w = sym("w", ni, nj)
-                    items.append(("eq", f"{w} \\leftarrow {w} {op} \\eta \\cdot \\delta_{{{nj}}} \\cdot "
-                                        f"{self.unit(c - 1, i)} = {n.num(layer.W[i, j], True)} {op} "
+                    items.append(("eq", f"{w} \\leftarrow {w} {op} \\eta \\cdot \\delta_{{{nj}}} "
+                                        f"\\cdot {self.unit(c - 1, i)} = "
+                                        f"{n.num(layer.W[i, j], True)} {op} "
                                         f"{n.num(lr, True)} \\cdot {n.factor(d)} \\cdot "
-                                        f"{n.factor(inputs[i], given=c == 1)} = {n.num(W_new[i, j])}"))
+                                        f"{n.factor(inputs[i], given=c == 1)} = "
+                                        f"{n.num(W_new[i, j])}"))
                     key = f"w{index(ni, nj)}"
                     self.values[key] = float(layer.W[i, j])
                     self.values[f"new {key}"] = float(W_new[i, j])
                 b = sym(self.bias, nj)
                 items.append(("eq", f"{b} \\leftarrow {b} {op} \\eta \\cdot \\delta_{{{nj}}} = "
-                                    f"{n.num(layer.b[j], True)} {op} {n.num(lr, True)} \\cdot {n.factor(d)} = "
+                                    f"{n.num(layer.b[j], True)} {op} {n.num(lr, True)} \\cdot "
+                                    f"{n.factor(d)} = "
                                     f"{n.num(b_new[j])}"))
                 key = f"{'θ' if self.textbook else 'b'}{nj}"
                 self.values[key] = float(layer.b[j])
@@ -452,7 +477,8 @@ def forward(net, x, *, decimals: int = 4) -> WorkedExample:
     return worked_example(net, x, decimals=decimals)
 
 
-def backward(net, x, y, loss, lr=None, *, decimals: int = 4, notation: str = "auto") -> WorkedExample:
+def backward(net, x, y, loss, lr=None, *, decimals: int = 4,
+             notation: str = "auto") -> WorkedExample:
     """Forward pass, loss, every δ and (with lr) every updated weight and bias, written out."""
     return worked_example(net, x, y, loss, lr, decimals=decimals, notation=notation)
 

@@ -107,7 +107,8 @@ def check_presence(exercise: Exercise, namespace: Mapping[str, Any]) -> Presence
         elif exercise.kind == "function" and unwritten_parts(namespace[name], name):
             presence.placeholders.append(name)
     try:
-        presence.unwritten = unwritten_callees(exercise.names, _with_own_globals(exercise, namespace))
+        presence.unwritten = unwritten_callees(exercise.names,
+                                               _with_own_globals(exercise, namespace))
     except Exception:  # an object that will not say what it is: name nothing rather than fail
         presence.unwritten = []
     return presence
@@ -332,8 +333,8 @@ def _returned_none_sentence(exercise: Exercise, presence: Presence) -> str:
         several = len(others) > 1
         return (f"{sentence} A function it calls may be what returns None: {listed} "
                 f"{'are' if several else 'is'} not written yet (still `return None`). "
-                f"Write {'them' if several else 'it'}, run {'their cells' if several else 'its cell'}"
-                f", then this check again.")
+                f"Write {'them' if several else 'it'}, "
+                f"run {'their cells' if several else 'its cell'}, then this check again.")
     return (f"{sentence} Check that every path through it ends with `return` and a value, and "
             f"that the functions it calls return theirs.")
 

@@ -268,7 +268,8 @@ class Grader:
                     report.assignment = only
 
     def _prepared(self, exercise_id: str) -> PreparedExercise:
-        """An exercise's cases and expected values; each assignment is prepared when first needed."""
+        """An exercise's cases and expected values; each assignment is prepared when first
+        needed."""
         assignment = next(a for a in self.assignments if exercise_id in a.exercise_ids)
         if assignment.name not in self.prepared:
             self.prepared[assignment.name] = prepare(assignment, self.hidden)

@@ -13,9 +13,10 @@
 
 `dense_backward(X, W, dZ)` (the signature of exercise 05.dense_backward) receives a layer's
 cached input X (n, inputs), its weights W (inputs, neurons) and dL/dZ (n, neurons), and returns
-(dX, dW, db): dW = Xᵀ @ dZ, db = Σ_rows dZ, dX = dZ @ Wᵀ. Everything else (forward pass, activations, loss,
-optimiser) stays the engine's, so a right answer trains exactly like the engine and a wrong one
-visibly does not. A result of the wrong shape, or None, is refused with a plain sentence.
+(dX, dW, db): dW = Xᵀ @ dZ, db = Σ_rows dZ, dX = dZ @ Wᵀ. Everything else (forward pass,
+activations, loss, optimiser) stays the engine's, so a right answer trains exactly like the engine
+and a wrong one visibly does not. A result of the wrong shape, or None, is refused with a plain
+sentence.
 """
 
 from __future__ import annotations

@@ -170,7 +170,8 @@ def _full_marks(tests: list[TestResult]) -> dict[str, bool]:
 
 def missing_notebooks(batch: BatchReport, by_learner) -> dict[str, list[str]]:
     """Per learner, the graded assignments of the batch they handed in no notebook for."""
-    graded = [a.name for a in batch.assignments if a.name in {r.assignment for r in batch.submissions}]
+    graded = [a.name for a in batch.assignments
+              if a.name in {r.assignment for r in batch.submissions}]
     missing = {}
     for learner, reports in by_learner.items():
         handed_in = {r.assignment for r in reports}
