@@ -138,6 +138,7 @@ def check_network(network, X, y, loss) -> GradCheckReport:
         return network.loss(X, y, loss)
 
     for (name, param), grad in zip(network.named_parameters(), analytic):
-        report.add(f"d{name}", grad, numerical_gradient(value, param))
+        layer, key = name.rsplit(".", 1)
+        report.add(f"{layer}.d{key}", grad, numerical_gradient(value, param))  # "dense1.dW"
     report.add("dX", dX, numerical_gradient(value, X))
     return report
