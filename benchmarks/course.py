@@ -45,7 +45,8 @@ def keep_jupyter_state_local() -> None:
     are set already are left alone.
     """
     state = ROOT / ".venv" / "state"
-    for variable, folder in (("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
+    for variable, folder in (("JUPYTER_CONFIG_DIR", "jupyter-config"),
+                             ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"),
                              ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib")):
         if variable not in os.environ:
             (state / folder).mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,8 @@ def load_average() -> str:
 def machine_line() -> str:
     """Python, cores, load average and BLAS threads: what the figures below depend on."""
     load = load_average()
-    blas = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or "default (one per core)"
+    blas = (os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+            or "default (one per core)")
     return (f"Python {platform.python_version()}, {os.cpu_count()} cores, load average {load}, "
             f"BLAS threads: {blas}")
 
@@ -109,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Execute the course's lessons and time each one.")
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to time (default: every lessons/*.ipynb)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per lesson; the fastest counts (default 1)")
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per lesson; the fastest counts (default 1)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit with status 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -123,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("Course execution time (fresh kernel per lesson, start-up included)")
     print(machine_line())
-    print(f"targets: each lesson <= {LESSON_TARGET_S:.0f} s, whole course <= {COURSE_TARGET_S:.0f} s"
+    print(f"targets: each lesson <= {LESSON_TARGET_S:.0f} s, "
+          f"whole course <= {COURSE_TARGET_S:.0f} s"
           + (f", best of {args.repeat} runs" if args.repeat > 1 else ""))
     print()
     width = max(len(p.name) for p in notebooks)

@@ -118,7 +118,8 @@ def torch_run(X, y, batch_size, dtype, threads):
             torch.nn.Linear(2, 64), torch.nn.ReLU(), torch.nn.Linear(64, 32), torch.nn.ReLU(),
             torch.nn.Linear(32, 3)).to(dtype)
         with torch.no_grad():
-            for layer, (W, b) in zip([model[0], model[2], model[4]], zip(*[iter(net.parameters())] * 2)):
+            for layer, (W, b) in zip([model[0], model[2], model[4]],
+                                     zip(*[iter(net.parameters())] * 2)):
                 layer.weight.copy_(torch.tensor(W.T))
                 layer.bias.copy_(torch.tensor(b))
         opt = torch.optim.SGD(model.parameters(), lr=LR)
@@ -212,16 +213,19 @@ def main():
     print("Time per training step, 2 → 64 → 32 → 3 MLP on 300 spiral points (median ms; SGD)")
     header = f"{'mode':18} {'nncourse':>9} {'numpy':>9} {'ratio':>6}"
     if threads is not None:
-        header += f" {'torch64·1':>10} {f'torch64·{threads}':>10} {'torch32':>9} {'vs best torch64':>16}"
+        header += (f" {'torch64·1':>10} {f'torch64·{threads}':>10}"
+                   f" {'torch32':>9} {'vs best torch64':>16}")
     print(header)
     for r in rows:
-        line = f"{r['mode']:18} {r['nncourse']:9.4f} {r['numpy']:9.4f} {r['nncourse'] / r['numpy']:6.2f}"
+        line = (f"{r['mode']:18} {r['nncourse']:9.4f} {r['numpy']:9.4f}"
+                f" {r['nncourse'] / r['numpy']:6.2f}")
         if threads is not None:
             best = min(r["torch64_1"], r["torch64_default"])
-            line += (f" {r['torch64_1']:10.4f} {r['torch64_default']:10.4f} {r['torch32_default']:9.4f}"
-                     f" {r['nncourse'] / best:16.2f}")
+            line += (f" {r['torch64_1']:10.4f} {r['torch64_default']:10.4f}"
+                     f" {r['torch32_default']:9.4f} {r['nncourse'] / best:16.2f}")
         print(line)
-    print("targets: nncourse/numpy ≤ 1.25; nncourse/best torch float64 ≤ 1.0 (full batch), ≤ 0.5 (mini-batch 32)")
+    print("targets: nncourse/numpy ≤ 1.25; "
+          "nncourse/best torch float64 ≤ 1.0 (full batch), ≤ 0.5 (mini-batch 32)")
     if threads is None:
         print("PyTorch not installed: its columns are left out (pip install '.[compare]').")
 
@@ -233,7 +237,8 @@ def main():
     for name, (acc, seconds) in digits.items():
         print(f"{name:14} test accuracy {acc:.4f}   fit time {seconds:.3f} s")
     ratio = digits["nncourse"][1] / digits["scikit-learn"][1]
-    print(f"fit-time ratio nncourse/scikit-learn: {ratio:.2f}   (targets: accuracy ≥ 0.97, ratio ≤ 0.5)")
+    print(f"fit-time ratio nncourse/scikit-learn: {ratio:.2f}   "
+          "(targets: accuracy ≥ 0.97, ratio ≤ 0.5)")
 
 
 if __name__ == "__main__":

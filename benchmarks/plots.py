@@ -86,7 +86,8 @@ def main():
     rows.append(("51×51 grid: 2-8-2 network on 200 moons", median_ms(
         lambda: loss_surface(moons_net, Xm, ym, "categorical_crossentropy",
                              params=("dense1.W[0, 0]", "dense2.b[1]"), resolution=51))))
-    rows.append(("descent path, 100 SGD steps", median_ms(lambda: descent_path(bowl, (-2.5, 1.5), lr=0.1,
+    rows.append(("descent path, 100 SGD steps",
+                 median_ms(lambda: descent_path(bowl, (-2.5, 1.5), lr=0.1,
                                                                                steps=100))))
 
     diagram = draw_network(examples.network_3232(), x=examples.X_3232)

@@ -55,7 +55,8 @@ def cases():
     )
 
     n = CHANGES + WARM_UP
-    sweep = np.round(np.concatenate([np.linspace(-1.0, 1.0, n // 2), np.linspace(1.0, -1.0, n - n // 2)]), 2)
+    sweep = np.round(np.concatenate([np.linspace(-1.0, 1.0, n // 2),
+                                     np.linspace(1.0, -1.0, n - n // 2)]), 2)
     sweep = [float(v) + 0.0 for v in sweep]
     sweep = [v if v != sweep[i - 1] else round(v + 0.05, 2) for i, v in enumerate(sweep)]
 
@@ -66,31 +67,35 @@ def cases():
     yield "activation_explorer", "input z", app, [setter(app, "x", 2 * v) for v in sweep]
 
     app = loss_explorer("binary", p=0.5, target=1)
-    yield "loss_explorer (binary)", "prediction p", app, [setter(app, "p", round(0.5 + 0.45 * v, 2)) for v in sweep]
+    yield ("loss_explorer (binary)", "prediction p", app,
+           [setter(app, "p", round(0.5 + 0.45 * v, 2)) for v in sweep])
 
     app = loss_explorer("multiclass")
     yield "loss_explorer (multiclass)", "logit s1", app, [setter(app, "s1", 2 * v) for v in sweep]
 
     app = descent_explorer(function="bowl", lr=0.1, optimizer="sgd", steps=50)
     rates = 10 ** np.linspace(-3.0, -0.6, n)
-    yield "descent_explorer", "learning rate (50 steps shown)", app, [setter(app, "lr", float(r)) for r in rates]
+    yield ("descent_explorer", "learning rate (50 steps shown)", app,
+           [setter(app, "lr", float(r)) for r in rates])
 
     app = descent_explorer(function="bowl", lr=0.1, optimizer="momentum")
     yield "descent_explorer", "one more step", app, [app.step for _ in range(n)]
 
-    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                              optimizer="adam", epochs_per_step=1, seed=0)
+    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
+                              batch_size=16, optimizer="adam", epochs_per_step=1, seed=0)
     app.run(20)
     rates = 10 ** np.linspace(-2.5, -1.0, n)
-    # the learning rate changes the readout and the next steps, not the picture: redrawn all the same
+    # the learning rate changes the readout and the next steps, not the picture:
+    # redrawn all the same
     yield "training_playground", "learning rate", app, [setter(app, "lr", float(r)) for r in rates]
 
     app = training_playground(dataset="moons", hidden=(8,), activation="relu", seed=0)
     noises = np.round(np.linspace(0.05, 0.4, n), 3)
-    yield "training_playground", "noise (new data, new network)", app, [setter(app, "noise", float(v)) for v in noises]
+    yield ("training_playground", "noise (new data, new network)", app,
+           [setter(app, "noise", float(v)) for v in noises])
 
-    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                              optimizer="adam", epochs_per_step=1, seed=0)
+    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
+                              batch_size=16, optimizer="adam", epochs_per_step=1, seed=0)
     yield "training_playground", "step: train 1 epoch + redraw", app, [app.step for _ in range(n)]
 
 
@@ -104,22 +109,24 @@ def main() -> int:
     print("-" * len(header))
     results = []
     for widget, control, app, changes in cases():
-        wall, cpu = measure(app, changes, picture_changes=control != "learning rate" or "descent" in widget)
+        wall, cpu = measure(app, changes,
+                            picture_changes=control != "learning rate" or "descent" in widget)
         row = (float(np.median(wall)), float(np.percentile(wall, 95)),
                float(np.median(cpu)), float(np.percentile(cpu, 95)))
         results.append((widget, control, row))
-        print(f"{widget:<27} {control:<31} {row[0]:>9.1f} {row[1]:>7.1f} {row[2]:>10.1f} {row[3]:>8.1f} "
-              f"{len(app.png) / 1024:>6.0f}")
+        print(f"{widget:<27} {control:<31} {row[0]:>9.1f} {row[1]:>7.1f} "
+              f"{row[2]:>10.1f} {row[3]:>8.1f} {len(app.png) / 1024:>6.0f}")
     held = [(w, c, r) for w, c, r in results if not c.startswith(("step: train", "noise"))]
     slow_wall = [f"{w} ({c})" for w, c, r in held if r[0] > TARGET_MEDIAN_MS]
     slow_cpu = [f"{w} ({c})" for w, c, r in held if r[2] > TARGET_MEDIAN_MS]
-    print(f"\ntarget: median ≤ {TARGET_MEDIAN_MS:g} ms per control change (a training step and a new "
-          "data set are reported, not held to it)")
+    print(f"\ntarget: median ≤ {TARGET_MEDIAN_MS:g} ms per control change "
+          "(a training step and a new data set are reported, not held to it)")
     print("  wall clock: " + ("met" if not slow_wall else "NOT met by " + ", ".join(slow_wall)))
     print("  CPU time:   " + ("met" if not slow_cpu else "NOT met by " + ", ".join(slow_cpu)))
     if load > (os.cpu_count() or 1):
-        print(f"  (the load average {load:.1f} exceeds the {os.cpu_count()} CPUs: other programs share the "
-              "processor, so wall-clock times are inflated; the CPU times show the widgets' own cost)")
+        print(f"  (the load average {load:.1f} exceeds the {os.cpu_count()} CPUs: "
+              "other programs share the processor, so wall-clock times are inflated; "
+              "the CPU times show the widgets' own cost)")
     return 0
 
 

@@ -65,20 +65,25 @@ def builders() -> dict[str, str]:
     subs["untouched"] = text(exercise())
     subs["invalid_json"] = text(solution())[:-200]
     subs["empty_file"] = ""
-    subs["syntax_error"] = text(with_answer("weighted_sum", "def weighted_sum(inputs, weights, bias)\n"
+    subs["syntax_error"] = text(with_answer("weighted_sum",
+                                            "def weighted_sum(inputs, weights, bias)\n"
                                              "    return 1\n"))
-    subs["exception"] = text(with_answer("weighted_sum", "def weighted_sum(inputs, weights, bias):\n"
+    subs["exception"] = text(with_answer("weighted_sum",
+                                         "def weighted_sum(inputs, weights, bias):\n"
                                           "    return 1 / 0\n"))
-    subs["endless_loop"] = text(with_answer("weighted_sum", "def weighted_sum(inputs, weights, bias):\n"
+    subs["endless_loop"] = text(with_answer("weighted_sum",
+                                            "def weighted_sum(inputs, weights, bias):\n"
                                              "    while True:\n        pass\n"))
     subs["endless_loop_in_cell"] = text(with_answer(
         "weighted_sum", WEIGHTED_SUM_OK + "while True:\n    pass\n"))
     subs["memory_bomb"] = text(with_answer(
         "neuron_batch", "hog = []\nwhile True:\n    hog.append(np.empty(50_000_000))\n"))
-    subs["sys_exit"] = text(with_answer("weighted_sum", "import sys\nsys.exit(0)\n" + WEIGHTED_SUM_OK))
+    subs["sys_exit"] = text(with_answer("weighted_sum",
+                                        "import sys\nsys.exit(0)\n" + WEIGHTED_SUM_OK))
     subs["os_exit"] = text(with_answer("neuron_batch", "import os\nos._exit(3)\n"))
     subs["exit_in_function"] = text(with_answer(
-        "weighted_sum", "def weighted_sum(inputs, weights, bias):\n    import os\n    os._exit(0)\n"))
+        "weighted_sum",
+        "def weighted_sum(inputs, weights, bias):\n    import os\n    os._exit(0)\n"))
     subs["kills_grading_process"] = text(with_answer(
         "neuron_batch", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"))
     missing = solution()
@@ -92,7 +97,8 @@ def builders() -> dict[str, str]:
     subs["deleted_and_fake_checks"] = text(fake_check)
     subs["patched_numpy"] = text(wrong_weighted_sum_with(
         "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: np.True_\n"
-        "np.array_equal = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"))
+        "np.array_equal = lambda *a, **k: True\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"))
     printed = wrong_weighted_sum_with("print('01.weighted_sum: all 9 tests passed.')\n")
     cell(printed, "weighted-sum-check")["outputs"] = [
         {"name": "stdout", "output_type": "stream", "text": ["all tests passed\n"]}]
@@ -109,7 +115,8 @@ def rearranged() -> dict[str, str]:
     moved["cells"].append(answer)
     subs["moved"] = text(moved)
 
-    duplicated = with_answer("weighted_sum", "def weighted_sum(inputs, weights, bias):\n    return 0.0\n")
+    duplicated = with_answer("weighted_sum",
+                             "def weighted_sum(inputs, weights, bias):\n    return 0.0\n")
     good = copy.deepcopy(cell(solution(), ANSWER_IDS["weighted_sum"]))
     index = duplicated["cells"].index(cell(duplicated, ANSWER_IDS["weighted_sum"]))
     duplicated["cells"].insert(index + 1, good)  # same id twice: the later one wins, as in Run All

@@ -16,12 +16,15 @@ from nncourse.optim import OPTIMIZERS, SGD, Adam, Momentum, RMSProp, get_optimiz
 from nncourse.training import fit
 
 # fragments of numpy's own error messages, which a learner should never have to decode
-NUMPY_JARGON = ("broadcast", "operands", "ufunc", "dtype", "ndarray", "Traceback", "could not convert",
-                "not aligned", "core dimension", "index", "axis")
+NUMPY_JARGON = ("broadcast", "operands", "ufunc", "dtype", "ndarray", "Traceback",
+                "could not convert", "not aligned", "core dimension", "index", "axis")
 
 
 def plain_error(action, *fragments) -> str:
-    """Run `action`, expect a CourseError in plain words containing every fragment; return the message."""
+    """Run `action`, expect a CourseError in plain words containing every fragment.
+
+    Returns the message.
+    """
     with pytest.raises(CourseError) as caught:
         action()
     error = caught.value
@@ -73,7 +76,8 @@ def test_a_named_layer_is_named_in_the_error():
 
 
 def test_layers_that_do_not_fit_together():
-    plain_error(lambda: Sequential([Dense(3, 4), Dense(5, 2)]), "dense1", "4 outputs", "dense2", "5 inputs")
+    plain_error(lambda: Sequential([Dense(3, 4), Dense(5, 2)]), "dense1", "4 outputs", "dense2",
+                "5 inputs")
 
 
 def test_a_neuron_with_the_wrong_number_of_inputs():
@@ -90,8 +94,10 @@ def test_targets_of_the_wrong_shape_in_backward(net, targets, fragments):
 
 
 def test_targets_of_the_wrong_shape_in_fit():
-    plain_error(lambda: fit(mlp([3, 2]), X5, np.ones((5, 3)), loss="mse"), "targets", "(5, 3)", "(5, 2)")
-    plain_error(lambda: fit(mlp([3, 2], output="softmax"), X5, LABELS5[:4], loss="categorical_crossentropy"),
+    plain_error(lambda: fit(mlp([3, 2]), X5, np.ones((5, 3)), loss="mse"), "targets", "(5, 3)",
+                "(5, 2)")
+    plain_error(lambda: fit(mlp([3, 2], output="softmax"), X5, LABELS5[:4],
+                            loss="categorical_crossentropy"),
                 "5 samples", "4 targets")
 
 
@@ -140,9 +146,11 @@ def test_a_learning_rate_that_cannot_work_is_refused(optimiser, lr):
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "rmsprop", "adam"])
 def test_fit_refuses_a_non_positive_learning_rate(net, name):
-    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", optimizer=name, lr=-0.1),
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", optimizer=name,
+                            lr=-0.1),
                 "learning rate", "-0.1")
-    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", optimizer=name, lr=0),
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", optimizer=name,
+                            lr=0),
                 "learning rate")
 
 
@@ -171,7 +179,8 @@ def test_nan_in_data_to_standardize():
 
 def test_text_instead_of_numbers(net):
     plain_error(lambda: net.forward([["a", "b", "c"]]), "numbers")
-    plain_error(lambda: fit(net, X5, list("abcde"), loss="categorical_crossentropy"), "targets", "numbers")
+    plain_error(lambda: fit(net, X5, list("abcde"), loss="categorical_crossentropy"), "targets",
+                "numbers")
 
 
 @pytest.mark.parametrize(("labels", "bad"), [([0, 1, 2, 0, 1], "2"), ([0, 1, -1, 0, 1], "-1")])
@@ -197,15 +206,18 @@ def test_labels_a_loss_cannot_take():
 
 
 def test_probability_losses_refuse_scores():
-    plain_error(lambda: get_loss("binary_crossentropy").value([1.5, -0.2], [1, 0]), "from_logits=True")
-    plain_error(lambda: get_loss("categorical_crossentropy").value([[2.0, -1.0]], [0]), "from_logits=True")
+    plain_error(lambda: get_loss("binary_crossentropy").value([1.5, -0.2], [1, 0]),
+                "from_logits=True")
+    plain_error(lambda: get_loss("categorical_crossentropy").value([[2.0, -1.0]], [0]),
+                "from_logits=True")
 
 
 # ---------------------------------------------------------------- empty things
 
 def test_an_empty_batch(net):
     plain_error(lambda: net.forward(np.empty((0, 3))), "empty")
-    plain_error(lambda: fit(net, np.empty((0, 3)), np.empty(0), loss="categorical_crossentropy"), "empty")
+    plain_error(lambda: fit(net, np.empty((0, 3)), np.empty(0), loss="categorical_crossentropy"),
+                "empty")
     plain_error(lambda: get_loss("mse").value([], []), "empty")
     plain_error(lambda: Dense(3, 2).forward([]), "empty")
 
@@ -235,7 +247,8 @@ def test_gradients_before_backward():
 
 
 def test_bad_training_settings(net):
-    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", epochs=0), "epochs", "0")
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", epochs=0),
+                "epochs", "0")
     plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", batch_size=0),
                 "batch_size", "0")
     plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", batch_size=2.5),
@@ -244,7 +257,8 @@ def test_bad_training_settings(net):
 
 def test_an_optimiser_given_mismatched_gradients():
     plain_error(lambda: SGD(0.1).step([np.ones(3)], [np.ones(2)]), "(3,)", "(2,)")
-    plain_error(lambda: SGD(0.1).step([np.ones(3), np.ones(2)], [np.ones(3)]), "2 parameters", "1 gradients")
+    plain_error(lambda: SGD(0.1).step([np.ones(3), np.ones(2)], [np.ones(3)]), "2 parameters",
+                "1 gradients")
 
 
 def test_every_message_is_one_line_without_numpy_words(net):

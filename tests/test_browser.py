@@ -4,7 +4,8 @@ The test starts its own JupyterLab server on 127.0.0.1 (free port, random token,
 runtime, data, settings and workspace directories), opens a notebook showing the neuron explorer
 with Playwright in Debian's Chromium, runs all cells from the Run menu, presses ArrowRight on a
 weight slider's handle, and checks that the readout shows the new value, that the kernel computed
-with it, and that the picture was redrawn. It skips, with the reason, when Chromium or the playwright package is missing.
+with it, and that the picture was redrawn. It skips, with the reason, when Chromium or the
+playwright package is missing.
 
 Pitfalls this set-up avoids:
 - JupyterLab restores the tabs of an earlier session: the URL carries ``?reset`` and the

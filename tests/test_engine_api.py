@@ -142,8 +142,8 @@ def test_trace_table_and_shortcut_rule():
     net.backward([0], "categorical_crossentropy")
     assert net.trace.output_rule == SHORTCUT_RULE
     table = net.trace.table()
-    for fragment in ("input:", "hidden1.z", "hidden2.a", "output.dz", "output.dW", "loss:", "shortcut",
-                     "0.7300", "0.5588"):
+    for fragment in ("input:", "hidden1.z", "hidden2.a", "output.dz", "output.dW", "loss:",
+                     "shortcut", "0.7300", "0.5588"):
         assert fragment in table, fragment
     assert net.trace["output"]["da"] is None  # the shortcut skips dL/da, and says so
 
@@ -215,7 +215,8 @@ def test_predict_is_forward():
 # ---------------------------------------------------------------- registries
 
 def test_activation_registry():
-    for name in ("identity", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "gelu", "swish"):
+    for name in ("identity", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "gelu",
+                 "swish"):
         assert name in ACTIVATIONS
         act = get_activation(name)
         assert act.name == ("identity" if name == "linear" else name)
@@ -232,8 +233,8 @@ def test_activation_registry():
 
 def test_loss_and_optimiser_registries():
     assert isinstance(get_loss("mse"), MeanSquaredError)
-    for name in ("mse", "half_squared_error", "binary_crossentropy", "categorical_crossentropy", "hinge",
-                 "kl_divergence"):
+    for name in ("mse", "half_squared_error", "binary_crossentropy", "categorical_crossentropy",
+                 "hinge", "kl_divergence"):
         assert name in LOSSES and get_loss(name).name == name
     loss = get_loss("mse")
     assert loss([1.0, 2.0], [1.0, 4.0]) == loss.value([1.0, 2.0], [1.0, 4.0]) == 2.0
@@ -261,7 +262,8 @@ def test_initialisers():
     assert w.std() == pytest.approx(np.sqrt(6 / 300) / np.sqrt(3), rel=0.05)
     assert he((400, 300), rng).std() == pytest.approx(np.sqrt(2 / 400), rel=0.05)
     assert get_initializer("glorot") is xavier
-    np.testing.assert_array_equal(get_initializer("constant")((2, 2), value=0.5), np.full((2, 2), 0.5))
+    np.testing.assert_array_equal(get_initializer("constant")((2, 2), value=0.5),
+                                  np.full((2, 2), 0.5))
 
 
 # ---------------------------------------------------------------- data sets
@@ -279,7 +281,8 @@ def test_logic_gates():
     (lambda seed: data.spirals(seed=seed), 300, 2, 3),
     (lambda seed: data.moons(n_samples=101, noise=0.1, seed=seed), 101, 2, 2),
     (lambda seed: data.circles(n_samples=80, noise=0.05, factor=0.5, seed=seed), 80, 2, 2),
-    (lambda seed: data.blobs(n_samples=90, n_features=5, n_classes=3, spread=1.0, seed=seed), 90, 5, 3),
+    (lambda seed: data.blobs(n_samples=90, n_features=5, n_classes=3, spread=1.0, seed=seed),
+     90, 5, 3),
 ])
 def test_classification_data_sets_are_seeded_and_shaped(make, n, n_features, n_classes):
     X, y = make(0)
@@ -350,10 +353,12 @@ def test_train_test_split():
     assert not np.array_equal(data.train_test_split(X, y, test_fraction=0.25, seed=1)[1], X_test)
 
 
-@pytest.mark.parametrize(("n", "fraction", "n_test"), [(10, 0.25, 2), (7, 0.5, 4), (30, 0.1, 3), (200, 0.25, 50)])
+@pytest.mark.parametrize(("n", "fraction", "n_test"),
+                         [(10, 0.25, 2), (7, 0.5, 4), (30, 0.1, 3), (200, 0.25, 50)])
 def test_train_test_split_gives_the_asked_fraction_in_total(n, fraction, n_test):
     y = np.arange(n) % 3
-    _, X_test, _, y_test = data.train_test_split(np.zeros((n, 1)), y, test_fraction=fraction, seed=0)
+    _, X_test, _, y_test = data.train_test_split(np.zeros((n, 1)), y, test_fraction=fraction,
+                                                 seed=0)
     assert len(X_test) == len(y_test) == n_test
 
 
@@ -384,7 +389,8 @@ def test_worked_networks_are_fresh_objects():
 
 
 def test_every_named_initialiser_builds_a_layer():
-    """Each initialiser by name gives a layer of the right shape; zeros and constant are all equal."""
+    """Each initialiser by name gives a layer of the right shape; zeros and constant are all
+    equal."""
     from nncourse.init import INITIALIZERS
 
     for name in INITIALIZERS:

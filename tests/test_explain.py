@@ -13,7 +13,8 @@ def test_forward_pass_of_the_3232_network_shows_the_syllabus_numbers():
     example = explain.forward(examples.network_3232(), examples.X_3232)
     text = example.text
     assert "z₄ = x₁·w₁₄ + x₂·w₂₄ + x₃·w₃₄ + b₄ = 0.5·0.2 + 0.2·0.4 + 0.9·0.5 + 0.1 = 0.7300" in text
-    for number in ("0.73", "0.91", "0.578", "0.624", "0.961", "0.9897", "0.7535", "0.5588", "0.4412"):
+    for number in ("0.73", "0.91", "0.578", "0.624", "0.961", "0.9897", "0.7535", "0.5588",
+                   "0.4412"):
         assert number in text, number
     assert "Loss" not in text  # forward only
     six = explain.forward(examples.network_3232(), examples.X_3232, decimals=6).text
@@ -21,7 +22,8 @@ def test_forward_pass_of_the_3232_network_shows_the_syllabus_numbers():
 
 
 def test_the_3232_backward_pass_uses_the_named_softmax_shortcut():
-    example = explain.backward(examples.network_3232(), examples.X_3232, 0, "categorical_crossentropy", 0.1)
+    example = explain.backward(examples.network_3232(), examples.X_3232, 0,
+                               "categorical_crossentropy", 0.1)
     text = example.text
     assert "δ₉ = a₉ − y₉ = 0.5588 − 1 = −0.4412" in text
     assert "L = −Σₖ yₖ log aₖ = −log a₉ = −log 0.5588" in text
@@ -36,8 +38,8 @@ def test_the_3232_backward_pass_uses_the_named_softmax_shortcut():
 
 
 def test_the_321_network_shows_every_syllabus_number():
-    text = explain.backward(examples.network_321(), examples.X_321, examples.Y_321, "half_squared_error",
-                            examples.LR_321).text
+    text = explain.backward(examples.network_321(), examples.X_321, examples.Y_321,
+                            "half_squared_error", examples.LR_321).text
     expected = [
         "z₄ = x₁·w₁₄ + x₂·w₂₄ + x₃·w₃₄ + θ₄ = 1·0.2 + 0·0.4 + 1·(−0.5) + (−0.4) = −0.7000",
         "a₄ = σ(z₄) = 1 / (1 + e^(0.7000)) = 0.3318",
@@ -51,9 +53,9 @@ def test_the_321_network_shows_every_syllabus_number():
     ]
     for line in expected:
         assert line in text, line
-    updated = {"w46": "−0.2608", "w56": "−0.1380", "w14": "0.1921", "w15": "−0.3059", "w24": "0.4000",
-               "w25": "0.1000", "w34": "−0.5079", "w35": "0.1941", "θ6": "0.2181", "θ5": "0.1941",
-               "θ4": "−0.4079"}
+    updated = {"w46": "−0.2608", "w56": "−0.1380", "w14": "0.1921", "w15": "−0.3059",
+               "w24": "0.4000", "w25": "0.1000", "w34": "−0.5079", "w35": "0.1941", "θ6": "0.2181",
+               "θ5": "0.1941", "θ4": "−0.4079"}
     for name, value in updated.items():
         symbol = name[0] + name[1:].translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
         line = next(line for line in text.splitlines() if line.startswith(f"{symbol} ←"))
@@ -61,8 +63,8 @@ def test_the_321_network_shows_every_syllabus_number():
 
 
 def test_321_values_are_the_engines_and_textbook_delta_is_minus_the_gradient():
-    example = explain.backward(examples.network_321(), examples.X_321, examples.Y_321, "half_squared_error",
-                               examples.LR_321, decimals=5)
+    example = explain.backward(examples.network_321(), examples.X_321, examples.Y_321,
+                               "half_squared_error", examples.LR_321, decimals=5)
     assert "−0.00654" in example.text and "−0.00872" in example.text
     net = examples.network_321()
     net.forward(examples.X_321[None, :])
@@ -91,12 +93,13 @@ def test_the_network_is_left_unchanged():
 
 
 def test_markdown_and_latex_forms():
-    example = explain.backward(examples.network_321(), examples.X_321, examples.Y_321, "half_squared_error",
-                               examples.LR_321)
+    example = explain.backward(examples.network_321(), examples.X_321, examples.Y_321,
+                               "half_squared_error", examples.LR_321)
     md = example._repr_markdown_()
     assert md.startswith("### Worked example: 3-2-1 network")
     assert "$$z_{4} = x_{1} \\cdot w_{14}" in md
-    assert "\\theta_{6} \\leftarrow \\theta_{6} + \\eta \\cdot \\delta_{6} = 0.1 + 0.9 \\cdot 0.1312 = 0.2181" in md
+    assert ("\\theta_{6} \\leftarrow \\theta_{6} + \\eta \\cdot \\delta_{6} "
+            "= 0.1 + 0.9 \\cdot 0.1312 = 0.2181") in md
     assert md.count("$$") % 2 == 0
     latex = example.latex
     assert latex.count("\\begin{align*}") == latex.count("\\end{align*}") >= 4
@@ -130,17 +133,21 @@ def test_refusals_are_plain_sentences():
 
 
 def test_every_equation_is_balanced_latex():
-    for example in (explain.backward(examples.network_321(), examples.X_321, 1, "half_squared_error", 0.9),
-                    explain.backward(examples.network_3232(), examples.X_3232, 1, "categorical_crossentropy", 0.1),
-                    explain.backward(mlp([2, 2, 2], hidden="leaky_relu", output="sigmoid", seed=0), [1.0, -2.0],
-                                     [1.0, 0.0], "mse", 0.1)):
-        equations = [content for _, items in example.sections for kind, content in items if kind == "eq"]
+    for example in (explain.backward(examples.network_321(), examples.X_321, 1,
+                                     "half_squared_error", 0.9),
+                    explain.backward(examples.network_3232(), examples.X_3232, 1,
+                                     "categorical_crossentropy", 0.1),
+                    explain.backward(mlp([2, 2, 2], hidden="leaky_relu", output="sigmoid", seed=0),
+                                     [1.0, -2.0], [1.0, 0.0], "mse", 0.1)):
+        equations = [content for _, items in example.sections
+                     for kind, content in items if kind == "eq"]
         assert equations
         for eq in equations:
             assert eq.count("{") == eq.count("}"), eq
             assert eq.count("(") == eq.count(")"), eq
             assert eq.count("[") == eq.count("]"), eq
-        assert "leaky_relu" in explain.forward(mlp([2, 2, 1], hidden="leaky_relu", seed=0), [1.0, 2.0]).text
+        assert "leaky_relu" in explain.forward(mlp([2, 2, 1], hidden="leaky_relu", seed=0),
+                                               [1.0, 2.0]).text
 
 
 def test_shortcut_note_divides_by_the_number_of_sigmoid_outputs():

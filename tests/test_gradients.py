@@ -118,7 +118,8 @@ def test_categorical_cross_entropy_from_probabilities_and_logits(n, k, seed):
     for targets in (labels, one_hot):
         assert check_loss("categorical_crossentropy", p, targets).max_error < TOL
         logits = rng.uniform(-3.0, 3.0, size=(n, k))
-        assert check_loss(CategoricalCrossEntropy(from_logits=True), logits, targets).max_error < TOL
+        assert (check_loss(CategoricalCrossEntropy(from_logits=True), logits, targets).max_error
+                < TOL)
 
 
 @FAST
@@ -176,8 +177,9 @@ def resolvable(gradients, value, pre_activations) -> bool:
 
     In float64, (L(w + ε) − L(w − ε)) / 2ε carries a rounding noise of about 1e-10·max(|L|, 1)
     per entry for ε = 1e-6 (a small L such as −log 0.99995 is still made of numbers near 1), so
-    a gradient smaller than about max(|L|, 1)/100 cannot be checked to 1e-7, whatever backprop does. The same happens where a smooth activation is saturated flat (|z| > 5):
-    there its output changes by less than one rounding step.
+    a gradient smaller than about max(|L|, 1)/100 cannot be checked to 1e-7, whatever backprop
+    does. The same happens where a smooth activation is saturated flat (|z| > 5): there its output
+    changes by less than one rounding step.
     """
     if np.max(np.abs(pre_activations), initial=0.0) > 5.0:
         return False

@@ -49,7 +49,8 @@ def graded(tmp_path_factory):
     for learner, content in batch.items():
         (folder / f"{learner}.ipynb").write_text(content, encoding="utf-8")
     (folder / "eve<b>.ipynb").write_text(subs.text(subs.with_answer(
-        "weighted_sum", "def weighted_sum(inputs, weights, bias):\n    return '<script>x</script>'\n")),
+        "weighted_sum",
+        "def weighted_sum(inputs, weights, bias):\n    return '<script>x</script>'\n")),
         encoding="utf-8")
     outdir = root / "out"
     process = subprocess.run(
@@ -240,7 +241,8 @@ def test_hidden_checks_graded_and_reported_by_name_without_code(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
     (folder / "good.ipynb").write_text(subs.text(subs.solution()))
-    (folder / "short.ipynb").write_text(subs.text(subs.with_answer("weighted_sum", SHORT_VECTORS_ONLY)))
+    (folder / "short.ipynb").write_text(subs.text(subs.with_answer("weighted_sum",
+                                                                   SHORT_VECTORS_ONLY)))
     (folder / "blank.ipynb").write_text("")
     outdir = tmp_path / "out"
     from nncourse.cli import main
@@ -341,7 +343,8 @@ def test_a_learner_with_several_notebooks_gets_one_row(tmp_path):
 
 
 def test_hidden_checks_for_an_unknown_exercise_are_refused(tmp_path):
-    (tmp_path / "typo.py").write_text(HIDDEN_CHECKS.replace('"01.weighted_sum"', '"01.weighted_summ"'))
+    (tmp_path / "typo.py").write_text(HIDDEN_CHECKS.replace('"01.weighted_sum"',
+                                                            '"01.weighted_summ"'))
     from nncourse.cli import main
 
     assert main(["grade", str(subs.SOLUTION), "-o", str(tmp_path / "out"), "--hidden",

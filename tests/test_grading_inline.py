@@ -1,4 +1,5 @@
-"""The checks a learner runs in a notebook: their verdicts, their messages, and that they never raise."""
+"""The checks a learner runs in a notebook: their verdicts, their messages, and that they never
+raise."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def test_correct_answer_says_all_tests_passed(capsys):
 
 
 def test_failure_names_case_input_expected_got_and_hint(capsys):
-    out = printed(capsys, "01.weighted_sum", lambda inputs, weights, bias: float(np.dot(inputs, weights)))
+    out = printed(capsys, "01.weighted_sum",
+                  lambda inputs, weights, bias: float(np.dot(inputs, weights)))
     assert 'First failure, case "three inputs"' in out
     assert "input:    inputs=[0.5, 0.2, 0.9], weights=[0.2, 0.4, 0.5], bias=0.1" in out
     assert "expected: 0.73" in out
@@ -248,7 +250,8 @@ def test_evaluate_returns_the_verdict_as_an_object():
 @pytest.mark.parametrize("expected, got, words", [
     (1.0, float("nan"), "NaN"),
     (np.zeros(3), np.zeros(4), "expected shape (3,), got shape (4,)"),
-    (np.arange(4.0), np.array([0.0, 1.0, 2.5, 3.0]), "1 of 4 values differ; at index 2: expected 2, got 2.5"),
+    (np.arange(4.0), np.array([0.0, 1.0, 2.5, 3.0]),
+     "1 of 4 values differ; at index 2: expected 2, got 2.5"),
     ({"o6": 0.474}, {"o5": 0.525}, "the key 'o6' is missing"),
     ({"o6": 0.4739}, {"o6": 0.414}, "at key 'o6': expected 0.4739, got 0.414"),
     (1.0, None, "got None"),

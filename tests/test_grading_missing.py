@@ -1,4 +1,5 @@
-"""A learner who hands in fewer notebooks than the class: the missing ones count as zero, and say so."""
+"""A learner who hands in fewer notebooks than the class: the missing ones count as zero, and say
+so."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 
 
 def test_a_missing_notebook_scores_zero_and_is_named(tmp_path):
-    for learner, notebooks in {"alice": ["01_neuron", "02_activations"], "bob": ["01_neuron"]}.items():
+    for learner, notebooks in {"alice": ["01_neuron", "02_activations"],
+                               "bob": ["01_neuron"]}.items():
         (tmp_path / learner).mkdir()
         for name in notebooks:
             shutil.copy(SOLUTIONS / f"{name}.ipynb", tmp_path / learner / f"{name}.ipynb")

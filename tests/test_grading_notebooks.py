@@ -36,7 +36,8 @@ def batch(tmp_path_factory):
 def test_solution_grades_to_full_marks(batch, name):
     report = batch[f"solution-{name}"]
     assert report.max_score == load_assignment(SOLUTIONS / name).max_points > 0
-    assert report.score == report.max_score, [t.output for t in report.tests if t.status != "passed"]
+    assert report.score == report.max_score, [t.output for t in report.tests
+                                              if t.status != "passed"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -67,6 +68,7 @@ def test_untouched_exercise_runs_and_says_what_is_missing(tmp_path, kernel_dirs,
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     for slot in load_assignment(SOLUTIONS / name).slots:
-        verdict = next(line for line in text.splitlines() if line.startswith(f"{slot.exercise_id} ("))
+        verdict = next(line for line in text.splitlines()
+                       if line.startswith(f"{slot.exercise_id} ("))
         assert "not written yet" in verdict, verdict
     assert "Topic" in text and "0 of" in text

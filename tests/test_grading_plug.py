@@ -1,4 +1,5 @@
-"""A learner's own function inside the engine: a right one trains like the engine, a wrong one not."""
+"""A learner's own function inside the engine: a right one trains like the engine, a wrong one
+not."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ def test_softmax_of_a_batch_of_extreme_rows():
     np.testing.assert_allclose(softmax(Z), [[1, 0], [0, 1], [0.5, 0.5]], atol=1e-15)
 
 
-# ---------------------------------------------------------------- activation objects and their gradients
+# ---------------------------------------------------------- activation objects and their gradients
 
 @pytest.mark.parametrize("name", sorted(set(ACTIVATIONS) - {"linear"}))
 def test_activation_forward_and_backward_are_finite(name):
@@ -165,7 +165,8 @@ def test_mse_and_hinge_at_extremes():
     ("identity", BinaryCrossEntropy(from_logits=True), np.array([[0.0, 1.0], [1.0, 0.0]])),
 ])
 @pytest.mark.parametrize("shortcut", [True, False])
-def test_network_with_saturated_outputs_backpropagates_finite_numbers(output, loss, targets, shortcut):
+def test_network_with_saturated_outputs_backpropagates_finite_numbers(output, loss, targets,
+                                                                      shortcut):
     """Logits of ±1000, confidently wrong: the loss is large and every gradient finite."""
     layer = Dense.from_weights([[1000.0, -1000.0], [-1000.0, 1000.0]], [0.0, 0.0], output)
     net = Sequential([layer])

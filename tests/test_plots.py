@@ -17,9 +17,9 @@ from nncourse.activations import LeakyReLU, get_activation  # noqa: E402
 from nncourse.errors import CourseError  # noqa: E402
 from nncourse.losses import get_loss  # noqa: E402
 from nncourse.plots import (  # noqa: E402
-    ParameterRecorder, descent_path, draw_activation_curves, draw_decision_boundary, draw_loss_landscape,
-    draw_network, loss_surface, neuron_regression_loss, plot_activation, plot_decision_boundary,
-    plot_loss_landscape, plot_network, quadratic_bowl,
+    ParameterRecorder, descent_path, draw_activation_curves, draw_decision_boundary,
+    draw_loss_landscape, draw_network, loss_surface, neuron_regression_loss, plot_activation,
+    plot_decision_boundary, plot_loss_landscape, plot_network, quadratic_bowl,
 )
 from nncourse.plots.loss_landscape import batched_loss  # noqa: E402
 
@@ -34,13 +34,15 @@ def assert_labelled(ax):
 def test_activation_curves_hold_the_engine_values_and_derivatives():
     curves = draw_activation_curves(("sigmoid", "tanh", "relu"), (-4, 4), points=81)
     z = np.linspace(-4, 4, 81)
-    for name, line, dline in zip(("sigmoid", "tanh", "relu"), curves.value_lines, curves.derivative_lines):
+    for name, line, dline in zip(("sigmoid", "tanh", "relu"), curves.value_lines,
+                                 curves.derivative_lines):
         act = get_activation(name)
         np.testing.assert_allclose(line.get_xdata(), z)
         np.testing.assert_allclose(line.get_ydata(), act.forward(z))
         np.testing.assert_allclose(dline.get_ydata(), act.derivative(z))
         assert name in line.get_label() and act.output_range in line.get_label()
-    assert len({line.get_linestyle() for line in curves.value_lines}) == 3, "styles, not only colours"
+    assert len({line.get_linestyle() for line in curves.value_lines}) == 3, (
+        "styles, not only colours")
     assert_labelled(curves.value_ax)
     assert_labelled(curves.derivative_ax)
     # sigmoid's bounds 0 and 1 and tanh's −1 and 1 are marked
@@ -91,7 +93,8 @@ def test_network_diagram_has_one_edge_per_weight_styled_by_size_and_sign():
         else:
             assert line.get_linestyle() == "--" and r > b
     assert "weights" in diagram.ax.get_title() and diagram.ax.get_xlabel()
-    assert [t.get_text() for t in diagram.ax.get_legend().get_texts()][:2] == ["positive weight", "negative weight"]
+    assert ([t.get_text() for t in diagram.ax.get_legend().get_texts()][:2]
+            == ["positive weight", "negative weight"])
 
 
 def test_network_diagram_shows_the_trace_and_gradients():
@@ -153,7 +156,8 @@ def test_decision_boundary_image_is_the_models_prediction_on_the_grid():
 
     net.layers[1].W[...] *= -1  # swap the classes
     boundary.update()
-    np.testing.assert_array_equal(boundary.image.get_array(), net.predict_classes(grid).reshape(40, 40))
+    np.testing.assert_array_equal(boundary.image.get_array(),
+                                  net.predict_classes(grid).reshape(40, 40))
 
 
 def test_decision_boundary_of_a_hidden_neuron_and_of_a_single_output():
@@ -215,10 +219,12 @@ def test_network_surface_over_two_weights_equals_the_engine_point_by_point():
                            params=("dense1.W[0, 1]", "dense2.b[1]"), resolution=31)
     assert surface.center == (net.layers[0].W[0, 1], net.layers[1].b[1])
     for i, j in [(0, 0), (15, 15), (4, 27), (30, 30)]:
-        expected = engine_loss_with(net, [(0, (0, 1), surface.p1[i, j]), (3, (1,), surface.p2[i, j])],
+        expected = engine_loss_with(net, [(0, (0, 1), surface.p1[i, j]),
+                                          (3, (1,), surface.p2[i, j])],
                                     X, y, "categorical_crossentropy")
         assert surface.loss[i, j] == pytest.approx(expected, rel=1e-12)
-    assert surface.loss[15, 15] == pytest.approx(net.loss(X, y, "categorical_crossentropy"), rel=1e-12)
+    assert surface.loss[15, 15] == pytest.approx(net.loss(X, y, "categorical_crossentropy"),
+                                                 rel=1e-12)
 
 
 def test_network_surface_along_directions_equals_the_engine():
@@ -237,7 +243,8 @@ def test_network_surface_along_directions_equals_the_engine():
         a, b = surface.p1[i, j], surface.p2[i, j]
         other = copy.deepcopy(net)
         other.set_weights([p + a * u + b * v for p, u, v in zip(net.parameters(), d1, d2_split)])
-        assert surface.loss[i, j] == pytest.approx(other.loss(X, y, "binary_crossentropy"), rel=1e-12)
+        assert surface.loss[i, j] == pytest.approx(other.loss(X, y, "binary_crossentropy"),
+                                                   rel=1e-12)
 
 
 @pytest.mark.parametrize("loss_name, output", [
@@ -325,9 +332,11 @@ def test_parameter_recorder_follows_training():
 def test_loss_surface_refuses_unclear_requests():
     net, X, y = trained_moons()
     with pytest.raises(CourseError, match="outside"):
-        loss_surface(net, X, y, "categorical_crossentropy", params=("dense1.W[5, 0]", "dense2.b[0]"))
+        loss_surface(net, X, y, "categorical_crossentropy",
+                     params=("dense1.W[5, 0]", "dense2.b[0]"))
     with pytest.raises(CourseError, match="No parameter"):
-        loss_surface(net, X, y, "categorical_crossentropy", params=("dense9.W[0, 0]", "dense2.b[0]"))
+        loss_surface(net, X, y, "categorical_crossentropy",
+                     params=("dense9.W[0, 0]", "dense2.b[0]"))
     with pytest.raises(CourseError, match="p1_range"):
         loss_surface(quadratic_bowl(), (-1, 1), (-1, 1))
 
@@ -337,8 +346,8 @@ def test_benchmark_a_201_by_201_grid(capsys):
     X, y = data.xor()
     net = mlp([2, 2, 1], hidden="sigmoid", output="sigmoid", seed=0)
     t = time.perf_counter()
-    surface = loss_surface(net, X, y, "binary_crossentropy", params=("dense1.W[0, 0]", "dense1.W[1, 0]"),
-                           resolution=201)
+    surface = loss_surface(net, X, y, "binary_crossentropy",
+                           params=("dense1.W[0, 0]", "dense1.W[1, 0]"), resolution=201)
     elapsed = time.perf_counter() - t
     assert surface.loss.shape == (201, 201) and np.all(np.isfinite(surface.loss))
     with capsys.disabled():

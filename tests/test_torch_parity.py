@@ -61,7 +61,8 @@ class TorchTwin(torch.nn.Module):
 
 def engine_view(tensors):
     """Torch parameters or gradients, laid out as the engine's (W as in × out)."""
-    return [t.detach().numpy().T if i % 2 == 0 else t.detach().numpy() for i, t in enumerate(tensors)]
+    return [t.detach().numpy().T if i % 2 == 0 else t.detach().numpy()
+            for i, t in enumerate(tensors)]
 
 
 def assert_arrays_close(ours, theirs, what):
@@ -112,16 +113,18 @@ def sign_labels(rng, n, k):
 # name: (output activation, engine loss, torch loss, target maker, shortcut)
 LOSS_CASES = {
     "mse": ("identity", "mse", F.mse_loss, regression_targets, True),
-    "half_squared_error": ("sigmoid", "half_squared_error", torch_half_squared, regression_targets, True),
-    "bce_probabilities": ("sigmoid", "binary_crossentropy", F.binary_cross_entropy, binary_targets, True),
+    "half_squared_error": ("sigmoid", "half_squared_error", torch_half_squared, regression_targets,
+                           True),
+    "bce_probabilities": ("sigmoid", "binary_crossentropy", F.binary_cross_entropy, binary_targets,
+                          True),
     "bce_probabilities_chain_rule": ("sigmoid", "binary_crossentropy", F.binary_cross_entropy,
                                      binary_targets, False),
-    "bce_logits": ("identity", BinaryCrossEntropy(from_logits=True), F.binary_cross_entropy_with_logits,
-                   binary_targets, True),
+    "bce_logits": ("identity", BinaryCrossEntropy(from_logits=True),
+                   F.binary_cross_entropy_with_logits, binary_targets, True),
     "cce_probabilities": ("softmax", "categorical_crossentropy", torch_cce_from_probabilities,
                           class_labels, True),
-    "cce_probabilities_chain_rule": ("softmax", "categorical_crossentropy", torch_cce_from_probabilities,
-                                     class_labels, False),
+    "cce_probabilities_chain_rule": ("softmax", "categorical_crossentropy",
+                                     torch_cce_from_probabilities, class_labels, False),
     "cce_logits": ("identity", CategoricalCrossEntropy(from_logits=True), F.cross_entropy,
                    class_labels, True),
     "kl_divergence": ("softmax", "kl_divergence", torch_kl, distributions, True),
@@ -181,7 +184,8 @@ def test_the_weight_layout_is_transposed():
 
 OPTIMISERS = {
     "sgd": (lambda: SGD(0.1), lambda ps: torch.optim.SGD(ps, lr=0.1)),
-    "momentum": (lambda: Momentum(0.05, beta=0.8), lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.8)),
+    "momentum": (lambda: Momentum(0.05, beta=0.8),
+                 lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.8)),
     "rmsprop": (lambda: RMSProp(0.01, rho=0.9, eps=1e-6),
                 lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-6)),
     "adam": (lambda: Adam(0.01, beta1=0.85, beta2=0.99, eps=1e-7),

@@ -38,7 +38,8 @@ def test_three_spirals():
 
 
 def tabular_blobs():
-    """10 features, 3 overlapping classes, split 75/25 (stratified) and standardised on the training part."""
+    """10 features, 3 overlapping classes, split 75/25 (stratified) and standardised on the
+    training part."""
     X, y = data.blobs(600, n_features=10, n_classes=3, spread=5.5, seed=0)
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_fraction=0.25, seed=0)
     X_train, mean, std = data.standardize(X_train)
@@ -60,8 +61,8 @@ def test_tabular_classifier_10_64_32_3():
     assert X_train.shape == (450, 10) and X_test.shape == (150, 10)
     net = mlp([10, 64, 32, 3], hidden="relu", output="softmax", seed=0)
     assert [layer.activation.name for layer in net] == ["relu", "relu", "softmax"]
-    history = fit(net, X_train, y_train, loss="categorical_crossentropy", optimizer="adam", lr=0.005,
-                  epochs=20, batch_size=32, validation_data=(X_test, y_test))
+    history = fit(net, X_train, y_train, loss="categorical_crossentropy", optimizer="adam",
+                  lr=0.005, epochs=20, batch_size=32, validation_data=(X_test, y_test))
     assert accuracy(net, X_test, y_test) >= 0.95
     assert history.val_accuracy[-1] == pytest.approx(accuracy(net, X_test, y_test))
 
@@ -127,7 +128,8 @@ def test_a_callback_returning_none_does_not_stop():
     X, y = data.xor()
     net = mlp([2, 4, 1], hidden="tanh", output="sigmoid", seed=0)
     calls = []
-    history = fit(net, X, y, loss="binary_crossentropy", epochs=7, callbacks=[lambda *a: calls.append(1)])
+    history = fit(net, X, y, loss="binary_crossentropy", epochs=7,
+                  callbacks=[lambda *a: calls.append(1)])
     assert len(history.epochs) == 7 and len(calls) == 7
 
 
@@ -187,7 +189,8 @@ def test_a_different_network_seed_gives_a_different_history():
 
 
 def test_stochastic_training_is_reproducible_too():
-    assert train_moons(2, 3, batch_size=1)[0].as_dict() == train_moons(2, 3, batch_size=1)[0].as_dict()
+    assert (train_moons(2, 3, batch_size=1)[0].as_dict()
+            == train_moons(2, 3, batch_size=1)[0].as_dict())
 
 
 def test_progress_bar_in_a_terminal_counts_every_epoch(capsys):

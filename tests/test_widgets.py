@@ -96,7 +96,8 @@ def test_neuron_state_round_trip_and_preset():
     app = neuron_explorer()
     app.set_state(w1=0.8, w2=-0.25, bias=-1.0, x1=2.0, activation="tanh")
     state = app.state
-    assert state == {"x1": 2.0, "x2": 1.0, "w1": 0.8, "w2": -0.25, "bias": -1.0, "activation": "tanh"}
+    assert state == {"x1": 2.0, "x2": 1.0, "w1": 0.8, "w2": -0.25, "bias": -1.0,
+                     "activation": "tanh"}
     other = neuron_explorer()
     other.set_state(**state)
     assert other.state == state
@@ -165,7 +166,8 @@ def test_activation_explorer_markers_and_readout_follow_the_input():
         value_marker, slope_marker = app.markers[name]
         assert value_marker.get_data()[1][0] == pytest.approx(value)
         assert slope_marker.get_data()[1][0] == pytest.approx(slope)
-        assert f"<td style=\"padding:1px 10px 1px 0;text-align:left\">{format_number(value)}</td>" in app.readout.value
+        assert (f"<td style=\"padding:1px 10px 1px 0;text-align:left\">"
+                f"{format_number(value)}</td>" in app.readout.value)
     assert "0.8808" in app.readout.value and "0.105" in app.readout.value  # σ(2), σ'(2)
     assert "0.964" in app.readout.value and "0.0707" in app.readout.value  # tanh(2), tanh'(2)
 
@@ -176,7 +178,8 @@ def test_activation_explorer_selection_shows_only_the_chosen_curves():
     app.controls["names"].value = ("relu", "leaky_relu")
     assert not app.curves["sigmoid"][0].get_visible() and app.curves["relu"][1].get_visible()
     assert "leaky_relu" in app.readout.value and "sigmoid" not in app.readout.value
-    assert app.markers["leaky_relu"][1].get_data()[1][0] == pytest.approx(0.01)  # leaky slope for z < 0
+    # leaky slope for z < 0
+    assert app.markers["leaky_relu"][1].get_data()[1][0] == pytest.approx(0.01)
     assert app.markers["relu"][1].get_data()[1][0] == 0.0  # a dead ReLU passes no gradient
     assert app.state == {"names": ("relu", "leaky_relu"), "x": -3.0}
     with pytest.raises(CourseError):
@@ -191,7 +194,8 @@ def test_binary_loss_explorer_matches_the_engine_losses():
     bce, mse = BinaryCrossEntropy(), MeanSquaredError()
     p, y = np.array([0.9]), np.array([1.0])
     losses = app.losses()
-    assert losses["binary cross-entropy"] == (pytest.approx(bce.value(p, y)), pytest.approx(bce.gradient(p, y)[0]))
+    assert losses["binary cross-entropy"] == (pytest.approx(bce.value(p, y)),
+                                              pytest.approx(bce.gradient(p, y)[0]))
     assert losses["squared error"][0] == pytest.approx(0.01)
     assert "0.1054" in app.readout.value  # the syllabus's BCE for p = 0.9, label 1
     assert app.markers["binary cross-entropy"][0].get_data()[1][0] == pytest.approx(bce.value(p, y))
@@ -199,9 +203,11 @@ def test_binary_loss_explorer_matches_the_engine_losses():
 
     app.controls["p"].value = 0.1  # confidently wrong
     assert "2.3026" in app.readout.value
-    assert app.markers["binary cross-entropy"][1].get_data()[1][0] == pytest.approx(-10.0)  # −0.9 / 0.09
+    # −0.9 / 0.09
+    assert app.markers["binary cross-entropy"][1].get_data()[1][0] == pytest.approx(-10.0)
     app.controls["p"].value = 0.05
-    assert app.markers["binary cross-entropy"][1].get_data()[1][0] == -10.0  # −20 clamped to the axes
+    # −20 clamped to the axes
+    assert app.markers["binary cross-entropy"][1].get_data()[1][0] == -10.0
     assert "<td style=\"padding:1px 10px 1px 0;text-align:left\">−20</td>" in app.readout.value
     app.controls["p"].value = 0.1
 
@@ -224,7 +230,8 @@ def test_multiclass_loss_explorer_matches_the_engine_losses():
     assert [bar.get_height() for bar in app.target_bars] == [0, 1, 0]
     assert format_number(-math.log(p[1])) in app.readout.value
     app.controls["target"].value = 0
-    assert [bar.get_height() for bar in app.gradient_bars] == pytest.approx(p - np.array([1.0, 0, 0]))
+    assert ([bar.get_height() for bar in app.gradient_bars]
+            == pytest.approx(p - np.array([1.0, 0, 0])))
     assert app.state["target"] == 0
     with pytest.raises(CourseError, match="binary' or 'multiclass"):
         loss_explorer("regression")
@@ -275,17 +282,20 @@ def test_descent_learning_rates_too_small_good_and_divergent():
     assert app.diverged
     assert "diverged: the loss grew past 14.375" in app.readout.value
     assert app.losses[-1] > 1000 * app.losses[0]
-    assert np.allclose(app.points, sgd_by_hand((-2.5, 1.5), 0.25, len(app.points) - 1, bowl_gradient))
+    assert np.allclose(app.points,
+                       sgd_by_hand((-2.5, 1.5), 0.25, len(app.points) - 1, bowl_gradient))
     assert app.loss_line.get_color() == VERMILLION
 
 
 def test_descent_momentum_path_uses_the_engine_optimiser():
-    app = descent_explorer(function="rosenbrock", optimizer="momentum", lr=0.0005, start=(-1.5, 2.5))
+    app = descent_explorer(function="rosenbrock", optimizer="momentum", lr=0.0005,
+                           start=(-1.5, 2.5))
     app.run(20)
     p = np.array([-1.5, 2.5])
     optimizer = Momentum(0.0005)
     for _ in range(20):
-        gradient = np.array([-2 * (1 - p[0]) - 400 * p[0] * (p[1] - p[0] ** 2), 200 * (p[1] - p[0] ** 2)])
+        gradient = np.array([-2 * (1 - p[0]) - 400 * p[0] * (p[1] - p[0] ** 2),
+                             200 * (p[1] - p[0] ** 2)])
         optimizer.step([p], [gradient])
     assert np.allclose(app.points[-1], p)
 
@@ -320,8 +330,8 @@ def test_descent_learning_rate_slider_is_logarithmic_and_rounded():
 # ---------------------------------------------------------------------------- playground
 
 def test_playground_step_trains_and_reset_restores():
-    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                              optimizer="adam", epochs_per_step=2, seed=0)
+    app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
+                              batch_size=16, optimizer="adam", epochs_per_step=2, seed=0)
     fresh = mlp([2, 8, 8, 3], hidden="tanh", output="softmax", seed=0)
     assert all(np.array_equal(a, b) for a, b in zip(app.net.parameters(), fresh.parameters()))
     image_before, png_before = app.boundary_image.get_array().copy(), app.png
@@ -362,7 +372,8 @@ def test_playground_network_diagram_follows_the_weights_and_the_architecture():
     assert np.allclose(positive.get_linewidths(), expected_widths[weights >= 0])
     assert np.allclose(negative.get_linewidths(), expected_widths[weights < 0])
     assert max(max(positive.get_linewidths()), max(negative.get_linewidths())) == pytest.approx(4.0)
-    assert negative.get_linestyle()[0][1] is not None and positive.get_linestyle()[0][1] is None  # dashed / solid
+    # dashed / solid
+    assert negative.get_linestyle()[0][1] is not None and positive.get_linestyle()[0][1] is None
     # the first weight, W1[0, 0], is the line from input 1 to hidden neuron 1
     first = positive if weights[0] >= 0 else negative
     assert np.allclose(first.get_segments()[0], app.segments[0])
@@ -370,7 +381,8 @@ def test_playground_network_diagram_follows_the_weights_and_the_architecture():
     assert [layer.n_neurons for layer in app.net.layers] == [4, 3]
     assert len(positive.get_segments()) + len(negative.get_segments()) == 2 * 4 + 4 * 3
     app.set_state(hidden=(5, 3))
-    assert app.state["hidden"] == "5, 3" and [layer.n_neurons for layer in app.net.layers] == [5, 3, 3]
+    assert (app.state["hidden"] == "5, 3"
+            and [layer.n_neurons for layer in app.net.layers] == [5, 3, 3])
     app.set_state(hidden="4")
     app.controls["hidden"].value = "4, banana"
     assert "whole numbers separated by commas" in app.readout.value
@@ -393,17 +405,19 @@ def test_playground_controls_rebuild_data_and_optimiser():
 
 
 def test_playground_divergence_is_reported_and_undone_without_numpy_warnings():
-    app = training_playground(dataset="blobs", hidden=(16, 16, 16, 16), activation="identity", lr=1.0,
-                              batch_size=1, optimizer="momentum", epochs_per_step=3, seed=0)
+    app = training_playground(dataset="blobs", hidden=(16, 16, 16, 16), activation="identity",
+                              lr=1.0, batch_size=1, optimizer="momentum", epochs_per_step=3, seed=0)
     before = app.net.get_weights()
     app.step()  # numpy floating-point errors raise in this suite: none may escape
     assert "diverged" in app.readout.value and app.epoch == 0
     assert all(np.array_equal(a, b) for a, b in zip(app.net.parameters(), before))
-    assert np.array_equal(app.boundary_image.get_array(), app.boundary_rgb())  # drawn from the restored net
+    # drawn from the restored net
+    assert np.array_equal(app.boundary_image.get_array(), app.boundary_rgb())
     assert not app.play.playing
 
 
-@pytest.mark.parametrize("dataset, classes", [("spirals", 3), ("moons", 2), ("circles", 2), ("xor", 2),
+@pytest.mark.parametrize("dataset, classes",
+                         [("spirals", 3), ("moons", 2), ("circles", 2), ("xor", 2),
                                               ("blobs", 3)])
 def test_playground_every_data_set_trains(dataset, classes):
     app = training_playground(dataset=dataset, hidden=(6,), epochs_per_step=5, seed=1)
