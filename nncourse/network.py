@@ -106,13 +106,16 @@ class Sequential:
 
     def predict_classes(self, X):
         """Predicted class labels: argmax of the outputs, or output ≥ 0.5 for one sigmoid output."""
-        out = np.atleast_2d(self.forward(X))
-        if out.shape[1] == 1:
-            threshold = 0.5 if isinstance(self.layers[-1].activation, Sigmoid) else 0.0
-            labels = (out[:, 0] >= threshold).astype(int)
-        else:
-            labels = np.argmax(out, axis=1)
+        labels = self.labels_from_output(np.atleast_2d(self.forward(X)))
         return labels[0] if np.ndim(X) == 1 else labels
+
+    def labels_from_output(self, output) -> np.ndarray:
+        """Class labels from (n, k) outputs: the argmax of each row, or for a single output
+        "≥ 0.5" after a sigmoid and "≥ 0" for a raw score."""
+        if output.shape[1] > 1:
+            return np.argmax(output, axis=1)
+        threshold = 0.5 if isinstance(self.layers[-1].activation, Sigmoid) else 0.0
+        return (output[:, 0] >= threshold).astype(int)
 
     # ------------------------------------------------------------ loss and backward
     def targets_for(self, y, output) -> np.ndarray:

@@ -65,10 +65,7 @@ def iterate_minibatches(n_samples: int, batch_size: int | None, rng=None):
 
 def predicted_labels(output, network) -> np.ndarray:
     """Class labels from outputs: argmax, or a threshold for a single output."""
-    if output.shape[1] > 1:
-        return np.argmax(output, axis=1)
-    threshold = 0.5 if isinstance(network.layers[-1].activation, Sigmoid) else 0.0
-    return (output[:, 0] >= threshold).astype(int)
+    return network.labels_from_output(output)
 
 
 def true_labels(targets, network) -> np.ndarray:
