@@ -99,7 +99,7 @@ def builders() -> dict[str, str]:
         "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: np.True_\n"
         "np.array_equal = lambda *a, **k: True\n"
         "np.testing.assert_allclose = lambda *a, **k: None\n"))
-    printed = wrong_weighted_sum_with("print('01.weighted_sum: all 9 tests passed.')\n")
+    printed = wrong_weighted_sum_with("print('01-weighted_sum: all 9 tests passed.')\n")
     cell(printed, "weighted-sum-check")["outputs"] = [
         {"name": "stdout", "output_type": "stream", "text": ["all tests passed\n"]}]
     subs["printed_success"] = text(printed)

@@ -17,7 +17,7 @@ import grading_submissions as subs
 
 TIMEOUT = "2"
 MEMORY = "512M"
-EXERCISES = ["01.weighted_sum", "01.neuron_output", "01.neuron_batch", "01.zero_input_output"]
+EXERCISES = ["01-weighted_sum", "01-neuron_output", "01-neuron_batch", "01-zero_input_output"]
 FULL = 5
 
 HIDDEN_CHECKS = '''
@@ -27,7 +27,7 @@ from nncourse.grading import Case, HiddenCheck
 SECRET_INPUTS = np.linspace(-1.0, 1.0, 1000)
 
 HIDDEN_CHECKS = [
-    HiddenCheck("01.weighted_sum", "a thousand inputs",
+    HiddenCheck("01-weighted_sum", "a thousand inputs",
                 cases=(Case("long", (SECRET_INPUTS, np.full(1000, 0.5), -3.0)),), points=2),
 ]
 '''
@@ -116,67 +116,67 @@ def assert_only_failures(graded, learner: str, failing: set[str], message: str):
 
 def test_syntax_error(graded):
     tests = verdicts_of(graded, "syntax_error")
-    assert "SyntaxError" in tests["01.weighted_sum"]["output"]
-    assert tests["01.neuron_batch"]["status"] == "passed"
+    assert "SyntaxError" in tests["01-weighted_sum"]["output"]
+    assert tests["01-neuron_batch"]["status"] == "passed"
 
 
 def test_exception_in_function(graded):
     tests = verdicts_of(graded, "exception")
-    assert "raised ZeroDivisionError" in tests["01.weighted_sum"]["output"]
-    assert tests["01.neuron_batch"]["status"] == "passed"
+    assert "raised ZeroDivisionError" in tests["01-weighted_sum"]["output"]
+    assert tests["01-neuron_batch"]["status"] == "passed"
 
 
 def test_endless_loop_in_function_times_out(graded):
     tests = verdicts_of(graded, "endless_loop")
-    assert "longer than" in tests["01.weighted_sum"]["output"] or \
-           "CPU time" in tests["01.weighted_sum"]["output"]
-    assert tests["01.neuron_batch"]["status"] == "passed"
-    assert tests["01.zero_input_output"]["status"] == "passed"
+    assert "longer than" in tests["01-weighted_sum"]["output"] or \
+           "CPU time" in tests["01-weighted_sum"]["output"]
+    assert tests["01-neuron_batch"]["status"] == "passed"
+    assert tests["01-zero_input_output"]["status"] == "passed"
 
 
 def test_endless_loop_in_cell_costs_only_its_exercise(graded):
-    assert_only_failures(graded, "endless_loop_in_cell", {"01.weighted_sum"}, "longer than")
+    assert_only_failures(graded, "endless_loop_in_cell", {"01-weighted_sum"}, "longer than")
 
 
 def test_memory_bomb(graded):
-    assert_only_failures(graded, "memory_bomb", {"01.neuron_batch"}, "MemoryError")
+    assert_only_failures(graded, "memory_bomb", {"01-neuron_batch"}, "MemoryError")
 
 
 def test_sys_exit_in_cell(graded):
     tests = verdicts_of(graded, "sys_exit")
-    assert "sys.exit" in tests["01.weighted_sum"]["output"]
-    assert tests["01.neuron_batch"]["status"] == "passed"
+    assert "sys.exit" in tests["01-weighted_sum"]["output"]
+    assert tests["01-neuron_batch"]["status"] == "passed"
 
 
 def test_os_exit_in_cell_costs_only_its_exercise(graded):
-    assert_only_failures(graded, "os_exit", {"01.neuron_batch"}, "ended before giving a result")
+    assert_only_failures(graded, "os_exit", {"01-neuron_batch"}, "ended before giving a result")
 
 
 def test_killing_the_process_that_started_it_costs_only_its_exercise(graded):
-    assert_only_failures(graded, "kills_grading_process", {"01.neuron_batch"}, "01.neuron_batch")
+    assert_only_failures(graded, "kills_grading_process", {"01-neuron_batch"}, "01-neuron_batch")
 
 
 def test_os_exit_inside_function(graded):
     tests = verdicts_of(graded, "exit_in_function")
-    assert "ended before giving a result" in tests["01.weighted_sum"]["output"]
-    assert tests["01.neuron_batch"]["status"] == "passed"
+    assert "ended before giving a result" in tests["01-weighted_sum"]["output"]
+    assert tests["01-neuron_batch"]["status"] == "passed"
 
 
 def test_missing_function(graded):
     tests = verdicts_of(graded, "missing_function")
-    assert "weighted_sum is not defined" in tests["01.weighted_sum"]["output"]
-    assert tests["01.neuron_batch"]["status"] == "passed"
+    assert "weighted_sum is not defined" in tests["01-weighted_sum"]["output"]
+    assert tests["01-neuron_batch"]["status"] == "passed"
 
 
 def test_renamed_function_is_named_in_feedback(graded):
     tests = verdicts_of(graded, "renamed_function")
-    assert "Did you rename it? weightedsum is defined" in tests["01.weighted_sum"]["output"]
+    assert "Did you rename it? weightedsum is defined" in tests["01-weighted_sum"]["output"]
 
 
 @pytest.mark.parametrize("learner", ["deleted_and_fake_checks", "patched_numpy", "printed_success"])
 def test_tampering_does_not_change_the_grade(graded, learner):
     # weighted_sum forgets the bias; neuron_output, which calls it, fails with it
-    assert_only_failures(graded, learner, {"01.weighted_sum", "01.neuron_output"}, "expected")
+    assert_only_failures(graded, learner, {"01-weighted_sum", "01-neuron_output"}, "expected")
     assert results(graded, learner)["score"] == FULL - 2
 
 
@@ -204,7 +204,7 @@ def test_grades_csv_one_row_per_learner_one_column_per_exercise(graded):
     assert list(rows[0])[: 1 + len(EXERCISES)] == ["learner", *EXERCISES]
     assert {"total", "max_score"} <= set(rows[0])
     by_learner = {r["learner"]: r for r in rows}
-    assert by_learner["correct"]["total"] == "5" and by_learner["correct"]["01.neuron_batch"] == "2"
+    assert by_learner["correct"]["total"] == "5" and by_learner["correct"]["01-neuron_batch"] == "2"
     assert by_learner["untouched"]["total"] == "0"
     assert len(rows) == len(subs.builders()) + len(subs.rearranged()) + 1
 
@@ -214,7 +214,7 @@ def test_pass_rates(graded):
     with (outdir / "pass_rates.csv").open() as handle:
         rows = {r["exercise"]: r for r in csv.DictReader(handle)}
     assert set(rows) == set(EXERCISES)
-    zero = rows["01.zero_input_output"]
+    zero = rows["01-zero_input_output"]
     assert int(zero["passed"]) <= int(zero["graded"])
     assert float(zero["pass_rate"]) == pytest.approx(int(zero["passed"]) / int(zero["graded"]),
                                                       abs=1e-4)
@@ -255,16 +255,16 @@ def test_hidden_checks_graded_and_reported_by_name_without_code(tmp_path):
     blank = json.loads((outdir / "blank" / "results.json").read_text())
     assert blank["score"] == 0 and blank["max_score"] == FULL + 2
     hidden_test = next(t for t in short["tests"] if "hidden" in t["name"])
-    assert hidden_test["name"] == "01.weighted_sum hidden: a thousand inputs"
+    assert hidden_test["name"] == "01-weighted_sum hidden: a thousand inputs"
     assert hidden_test["status"] == "failed" and hidden_test["visibility"] == "after_published"
-    public = next(t for t in short["tests"] if t["name"].startswith("01.weighted_sum:"))
+    public = next(t for t in short["tests"] if t["name"].startswith("01-weighted_sum:"))
     assert public["status"] == "passed"
     page = (outdir / "short" / "feedback.html").read_text()
     assert "a thousand inputs" in page
     assert "SECRET_INPUTS" not in page and "linspace" not in page and "input:" not in page
     with (outdir / "grades.csv").open() as handle:
         rows = {r["learner"]: r for r in csv.DictReader(handle)}
-    assert rows["short"]["01.weighted_sum"] == "1" and rows["good"]["01.weighted_sum"] == "3"
+    assert rows["short"]["01-weighted_sum"] == "1" and rows["good"]["01-weighted_sum"] == "3"
 
 
 def test_learner_named_after_folder_when_files_share_a_name(tmp_path):
@@ -336,15 +336,15 @@ def test_a_learner_with_several_notebooks_gets_one_row(tmp_path):
         rows = list(csv.DictReader(handle))
     assert [r["learner"] for r in rows] == ["alice", "bob"]
     assert len(rows[0]["notebooks"].split(";")) == len(exercises)
-    topics = {column.split(".")[0] for column in rows[0] if "." in column}
+    topics = {column.split("-")[0] for column in rows[0] if column[:2].isdigit()}
     assert topics == {path.name[:2] for path in exercises}
     alice = json.loads((tmp_path / "out" / "alice" / "results.json").read_text())
     assert alice["max_score"] == sum(r.max_score for r in batch.submissions) / 2
 
 
 def test_hidden_checks_for_an_unknown_exercise_are_refused(tmp_path):
-    (tmp_path / "typo.py").write_text(HIDDEN_CHECKS.replace('"01.weighted_sum"',
-                                                            '"01.weighted_summ"'))
+    (tmp_path / "typo.py").write_text(HIDDEN_CHECKS.replace('"01-weighted_sum"',
+                                                            '"01-weighted_summ"'))
     from nncourse.cli import main
 
     assert main(["grade", str(subs.SOLUTION), "-o", str(tmp_path / "out"), "--hidden",
@@ -364,11 +364,11 @@ def test_a_written_function_returning_none_is_not_called_unwritten(tmp_path):
                                                              progress=False))
     outputs = {t.exercise_id: t.output for t in batch.submissions[0].tests}
     assert "network_forward returned None on every test, although you wrote it" in \
-        outputs["03.network_forward"]
-    assert "dense_forward is not written yet" in outputs["03.network_forward"]
-    assert "Replace `return None`" not in outputs["03.network_forward"]
+        outputs["03-network_forward"]
+    assert "dense_forward is not written yet" in outputs["03-network_forward"]
+    assert "Replace `return None`" not in outputs["03-network_forward"]
     assert "not written yet: dense_forward returned None. Replace `return None`" in \
-        outputs["03.dense_forward"]
+        outputs["03-dense_forward"]
 
 
 def test_the_grader_does_not_give_away_the_answer_of_a_value_exercise(tmp_path):
@@ -376,7 +376,7 @@ def test_the_grader_does_not_give_away_the_answer_of_a_value_exercise(tmp_path):
     from nncourse.grading.reports import write_reports
     from nncourse.grading.spec import get_exercise
 
-    right = get_exercise("01.zero_input_output").reference()
+    right = get_exercise("01-zero_input_output").reference()
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "dan.ipynb").write_text(subs.text(subs.with_answer(
         "zero_input_output", f"zero_input_output = {right / 2!r}\n")))
@@ -384,7 +384,7 @@ def test_the_grader_does_not_give_away_the_answer_of_a_value_exercise(tmp_path):
                                                       progress=False))
     write_reports(batch, tmp_path / "out")
     test = next(t for t in json.loads((tmp_path / "out" / "dan" / "results.json").read_text())
-                ["tests"] if t["name"].startswith("01.zero_input_output"))
+                ["tests"] if t["name"].startswith("01-zero_input_output"))
     assert test["status"] == "failed"
     assert f"you gave {right / 2:g}: too small" in test["output"]
     page = (tmp_path / "out" / "dan" / "feedback.html").read_text()

@@ -28,7 +28,7 @@ def test_a_missing_notebook_scores_zero_and_is_named(tmp_path):
     alice, bob = rows["alice"], rows["bob"]
     assert alice["total"] == alice["max_score"]
     assert bob["max_score"] == alice["max_score"]  # the missing notebook's points still count
-    assert bob["02.sigmoid"] == "0"
+    assert bob["02-sigmoid"] == "0"
     assert float(bob["total"]) < float(bob["max_score"])
     assert "No notebook handed in for 02_activations." in bob["problems"]
     assert alice["problems"] == ""

@@ -106,8 +106,8 @@ def test_problems_of_a_solution_notebook_are_listed(tmp_path):
     broken = tmp_path / "01_neuron.ipynb"
     broken.write_text(json.dumps(notebook))
     problems = "\n".join(solution_problems(broken))
-    assert "01.weighted_sum needs '### BEGIN SOLUTION'" in problems
-    assert "the check cell of 01.neuron_batch gives 5 points, its specification 2" in problems
-    assert "01.zero_input_output has no check cell" in problems
+    assert "01-weighted_sum needs '### BEGIN SOLUTION'" in problems
+    assert "the check cell of 01-neuron_batch gives 5 points, its specification 2" in problems
+    assert "01-zero_input_output has no check cell" in problems
     with pytest.raises(CourseError, match="not ready for release"):
         release(broken, tmp_path / "out")

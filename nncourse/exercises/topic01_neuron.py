@@ -58,7 +58,7 @@ def _random_batches(rng: np.random.Generator):
 
 
 WEIGHTED_SUM = register(Exercise(
-    id="01.weighted_sum",
+    id="01-weighted_sum",
     title="The weighted sum",
     names=("weighted_sum",),
     arg_names=("inputs", "weights", "bias"),
@@ -84,7 +84,7 @@ WEIGHTED_SUM = register(Exercise(
 ))
 
 NEURON_OUTPUT = register(Exercise(
-    id="01.neuron_output",
+    id="01-neuron_output",
     title="A neuron with ReLU",
     names=("neuron_output",),
     arg_names=("inputs", "weights", "bias"),
@@ -110,7 +110,7 @@ NEURON_OUTPUT = register(Exercise(
 ))
 
 NEURON_BATCH = register(Exercise(
-    id="01.neuron_batch",
+    id="01-neuron_batch",
     title="One neuron, many samples at once",
     names=("neuron_batch",),
     arg_names=("X", "weights", "bias"),
@@ -138,7 +138,7 @@ NEURON_BATCH = register(Exercise(
 ))
 
 ZERO_INPUT_OUTPUT = register(Exercise(
-    id="01.zero_input_output",
+    id="01-zero_input_output",
     title="What a neuron outputs when every input is zero",
     names=("zero_input_output",),
     kind="value",

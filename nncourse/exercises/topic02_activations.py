@@ -49,7 +49,7 @@ def _slope_check(engine_function, name: str) -> GradientCheck:
 
 
 SIGMOID = register(Exercise(
-    id="02.sigmoid",
+    id="02-sigmoid",
     title="A sigmoid that never overflows",
     names=("sigmoid",),
     arg_names=("z",),
@@ -79,7 +79,7 @@ SIGMOID = register(Exercise(
 ))
 
 SIGMOID_DERIVATIVE = register(Exercise(
-    id="02.sigmoid_derivative",
+    id="02-sigmoid_derivative",
     title="The slope of the sigmoid",
     names=("sigmoid_derivative",),
     arg_names=("z",),
@@ -107,7 +107,7 @@ SIGMOID_DERIVATIVE = register(Exercise(
 ))
 
 RELU_DERIVATIVE = register(Exercise(
-    id="02.relu_derivative",
+    id="02-relu_derivative",
     title="The slope of ReLU",
     names=("relu_derivative",),
     arg_names=("z",),
@@ -135,7 +135,7 @@ RELU_DERIVATIVE = register(Exercise(
 ))
 
 TANH_DERIVATIVE = register(Exercise(
-    id="02.tanh_derivative",
+    id="02-tanh_derivative",
     title="The slope of tanh",
     names=("tanh_derivative",),
     arg_names=("z",),
@@ -161,7 +161,7 @@ TANH_DERIVATIVE = register(Exercise(
 ))
 
 SOFTMAX = register(Exercise(
-    id="02.softmax",
+    id="02-softmax",
     title="A stable softmax, row by row",
     names=("softmax",),
     arg_names=("z",),

@@ -123,7 +123,7 @@ def _random_size_cases(rng: np.random.Generator):
 
 
 DENSE_FORWARD = register(Exercise(
-    id="03.dense_forward",
+    id="03-dense_forward",
     title="A dense layer, a whole batch at once",
     names=("dense_forward",),
     arg_names=("X", "W", "b", "activation"),
@@ -158,7 +158,7 @@ DENSE_FORWARD = register(Exercise(
 ))
 
 TEXTBOOK_LAYER = register(Exercise(
-    id="03.textbook_layer",
+    id="03-textbook_layer",
     title="From the textbook's W x + b to the batch form",
     names=("textbook_layer",),
     arg_names=("X", "W", "b"),
@@ -190,7 +190,7 @@ TEXTBOOK_LAYER = register(Exercise(
 ))
 
 NETWORK_FORWARD = register(Exercise(
-    id="03.network_forward",
+    id="03-network_forward",
     title="The forward pass through a whole network",
     names=("network_forward",),
     arg_names=("X", "layers"),
@@ -223,7 +223,7 @@ NETWORK_FORWARD = register(Exercise(
 ))
 
 LAYER_SHAPES = register(Exercise(
-    id="03.layer_shapes",
+    id="03-layer_shapes",
     title="The shape of every array in a network",
     names=("layer_shapes",),
     arg_names=("n_samples", "layer_sizes"),
@@ -252,7 +252,7 @@ LAYER_SHAPES = register(Exercise(
 ))
 
 COUNT_PARAMETERS = register(Exercise(
-    id="03.count_parameters",
+    id="03-count_parameters",
     title="How many weights and biases a network has",
     names=("count_parameters",),
     arg_names=("layer_sizes",),

@@ -100,7 +100,7 @@ def reference_cross_entropy_gradient(logits, labels):
 
 
 MSE = register(Exercise(
-    id="04.mse",
+    id="04-mse",
     title="Mean squared error",
     names=("mse",),
     arg_names=("y_pred", "y_true"),
@@ -128,7 +128,7 @@ MSE = register(Exercise(
 ))
 
 MSE_GRADIENT = register(Exercise(
-    id="04.mse_gradient",
+    id="04-mse_gradient",
     title="The gradient of the mean squared error",
     names=("mse_gradient",),
     arg_names=("y_pred", "y_true"),
@@ -158,7 +158,7 @@ MSE_GRADIENT = register(Exercise(
 ))
 
 BINARY_CROSS_ENTROPY = register(Exercise(
-    id="04.binary_cross_entropy",
+    id="04-binary_cross_entropy",
     title="Binary cross-entropy, safe at p = 0 and p = 1",
     names=("binary_cross_entropy",),
     arg_names=("p", "y"),
@@ -193,7 +193,7 @@ BINARY_CROSS_ENTROPY = register(Exercise(
 ))
 
 CATEGORICAL_CROSS_ENTROPY = register(Exercise(
-    id="04.categorical_cross_entropy",
+    id="04-categorical_cross_entropy",
     title="Categorical cross-entropy from probabilities",
     names=("categorical_cross_entropy",),
     arg_names=("P", "Y"),
@@ -226,7 +226,7 @@ CATEGORICAL_CROSS_ENTROPY = register(Exercise(
 ))
 
 CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
-    id="04.cross_entropy_from_logits",
+    id="04-cross_entropy_from_logits",
     title="Cross-entropy from logits, stable at ±1000",
     names=("cross_entropy_from_logits",),
     arg_names=("logits", "labels"),
@@ -263,7 +263,7 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
 ))
 
 CROSS_ENTROPY_GRADIENT = register(Exercise(
-    id="04.cross_entropy_gradient",
+    id="04-cross_entropy_gradient",
     title="The gradient of cross-entropy with respect to the logits",
     names=("cross_entropy_gradient",),
     arg_names=("logits", "labels"),

@@ -84,7 +84,7 @@ def _random_layers(rng: np.random.Generator):
 _X321, _W321, _DZ321 = _hidden_layer_321()
 
 DENSE_BACKWARD = register(Exercise(
-    id="05.dense_backward",
+    id="05-dense_backward",
     title="The backward step of a dense layer",
     names=("dense_backward",),
     arg_names=("X", "W", "dZ"),
@@ -186,7 +186,7 @@ def _random_321(rng: np.random.Generator):
 
 
 BACKPROP_321 = register(Exercise(
-    id="05.backprop_321",
+    id="05-backprop_321",
     title="One backpropagation step of the 3-2-1 network",
     names=("backprop_321",),
     arg_names=("weights", "x", "y", "lr"),
@@ -289,7 +289,7 @@ def _corrected_line(f, key):
 
 
 FIND_ERRORS = register(Exercise(
-    id="05.find_errors",
+    id="05-find_errors",
     title="Find the errors in a worked solution",
     names=("corrected",),
     kind="value",
@@ -374,7 +374,7 @@ def learner_training(f, problem):
 
 
 MY_DENSE = register(Exercise(
-    id="05.my_dense",
+    id="05-my_dense",
     title="Your backward step powers the engine",
     names=("MyDense",),
     arg_names=("problem",),

@@ -48,7 +48,7 @@ def _random_sgd(rng: np.random.Generator):
 
 
 SGD_STEP = register(Exercise(
-    id="06.sgd_step",
+    id="06-sgd_step",
     title="One step of gradient descent",
     names=("sgd_step",),
     arg_names=("w", "grad", "lr"),
@@ -106,7 +106,7 @@ def _random_momentum(rng: np.random.Generator):
 
 
 MOMENTUM_STEP = register(Exercise(
-    id="06.momentum_step",
+    id="06-momentum_step",
     title="One step of gradient descent with momentum",
     names=("momentum_step",),
     arg_names=("w", "grad", "velocity", "lr", "beta"),
@@ -220,7 +220,7 @@ def _random_minibatch_cases(rng: np.random.Generator):
 
 
 MINIBATCHES = register(Exercise(
-    id="06.minibatches",
+    id="06-minibatches",
     title="Shuffled mini-batches for one epoch",
     names=("minibatches",),
     arg_names=("X", "y", "batch_size", "seed"),
@@ -279,7 +279,7 @@ def _random_adam(rng: np.random.Generator):
 
 
 ADAM_STEP = register(Exercise(
-    id="06.adam_step",
+    id="06-adam_step",
     title="One step of Adam",
     names=("adam_step",),
     arg_names=("w", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),

@@ -66,7 +66,7 @@ def _he_case(n_in: int, n_out: int, seed: int, hint: str | None = None) -> Case:
 
 
 HE_INIT = register(Exercise(
-    id="07.he_init",
+    id="07-he_init",
     title="He initialisation",
     names=("he_init",),
     arg_names=("n_in", "n_out", "seed"),
@@ -132,7 +132,7 @@ HOUSES_TRAIN = np.array([[50.0, 1.0], [80.0, 3.0], [110.0, 2.0], [60.0, 2.0]])
 HOUSES_TEST = np.array([[70.0, 2.0], [200.0, 5.0]])
 
 STANDARDIZE = register(Exercise(
-    id="07.standardize",
+    id="07-standardize",
     title="Standardise with the training statistics",
     names=("standardize",),
     arg_names=("X_train", "X_test"),
@@ -207,7 +207,7 @@ def learner_train(f, data, epochs, lr, seed):
 
 
 TRAIN = register(Exercise(
-    id="07.train",
+    id="07-train",
     title="A training loop that learns XOR",
     names=("train",),
     arg_names=("data", "epochs", "lr", "seed"),

@@ -3,8 +3,8 @@
 In a notebook a learner writes a function, then runs its check:
 
     from nncourse.grading import check, hint, summary
-    check("01.weighted_sum")   # prints a verdict: which case failed, expected vs got, a hint
-    hint("01.weighted_sum")    # progressive hints, one more per call
+    check("01-weighted_sum")   # prints a verdict: which case failed, expected vs got, a hint
+    hint("01-weighted_sum")    # progressive hints, one more per call
     summary("01")              # every exercise of the notebook
 
 An instructor releases the exercise notebooks and grades the submitted ones:
@@ -47,7 +47,7 @@ How to add an exercise
                    for shape in [(3,), (2, 4), (5, 1)]]
 
        register(Exercise(
-           id="02.sigmoid",                   # "<topic>.<name>", unique
+           id="02-sigmoid",                   # "<topic>.<name>", unique
            title="The sigmoid function",
            names=("sigmoid",),                 # what the learner defines
            arg_names=("z",),                   # how inputs are named in messages
@@ -85,7 +85,7 @@ How to add an exercise
      answers need; the grader runs the setup cells before a learner's answers (numpy is always
      there as `np`). Keep plots and widgets out of setup cells.
    - the answer cell, with the solution between the markers; nbgrader metadata
-       {"nbgrader": {"grade": false, "grade_id": "02.sigmoid", "locked": false,
+       {"nbgrader": {"grade": false, "grade_id": "02-sigmoid", "locked": false,
                      "schema_version": 3, "solution": true, "task": false}}
      e.g.
        def sigmoid(z):
@@ -94,8 +94,8 @@ How to add an exercise
            return 1 / (1 + np.exp(-z))
            ### END SOLUTION
      Write the signature and docstring outside the markers: the learner gets them.
-   - the check cell right after it, source `check("02.sigmoid")`, metadata
-       {"nbgrader": {"grade": true, "grade_id": "02.sigmoid.check", "locked": true,
+   - the check cell right after it, source `check("02-sigmoid")`, metadata
+       {"nbgrader": {"grade": true, "grade_id": "02-sigmoid-check", "locked": true,
                      "points": 1, "schema_version": 3, "solution": false, "task": false}}
      (the points must equal the specification's).
    - cells only for the solutions (a worked answer in prose, say): tag `solution-only`.

@@ -28,7 +28,7 @@ from nncourse.grading.notebook_json import Cell, Notebook, read_notebook
 
 SETUP_TAG = "setup"
 SOLUTION_ONLY_TAG = "solution-only"
-CHECK_SUFFIX = ".check"
+CHECK_SUFFIX = "-check"
 
 
 @dataclass

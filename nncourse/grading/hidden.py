@@ -8,7 +8,7 @@ A hidden-checks folder holds Python files. Each file defines a list named `HIDDE
     from nncourse.grading import Case, HiddenCheck
 
     HIDDEN_CHECKS = [
-        HiddenCheck("01.weighted_sum", "many inputs", cases=(
+        HiddenCheck("01-weighted_sum", "many inputs", cases=(
             Case("a thousand inputs", (np.linspace(-1, 1, 1000), np.full(1000, 0.5), -3.0)),
         ), points=1),
     ]

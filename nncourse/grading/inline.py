@@ -2,12 +2,12 @@
 
     from nncourse.grading import check, hint, summary
 
-    check("01.weighted_sum")     # runs every case on your weighted_sum and prints the verdict
-    hint("01.weighted_sum")      # the next hint (first call: hint 1, then hint 2, ...)
+    check("01-weighted_sum")     # runs every case on your weighted_sum and prints the verdict
+    hint("01-weighted_sum")      # the next hint (first call: hint 1, then hint 2, ...)
     summary("01")                # one line per exercise of topic 01
 
 `check` finds the learner's names in the notebook's globals (so a missing function is reported,
-not a NameError), or takes them explicitly: `check("01.weighted_sum", weighted_sum)`.
+not a NameError), or takes them explicitly: `check("01-weighted_sum", weighted_sum)`.
 None of the three ever raises: a broken answer, an unknown id, even a bug in a check is printed,
 so "Run All" goes on to the end of the notebook. They depend on nothing but the exercise
 registry, so they work the same in a renamed or moved notebook.

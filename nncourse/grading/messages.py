@@ -3,7 +3,7 @@
 A passed exercise is one line. A failed one names the first failing case, its input, the expected
 value and what came back (with its type and shape), the reason, and a hint when the case has one:
 
-    01.weighted_sum (The weighted sum): 4 of 9 tests passed. First failure, case "bias only":
+    01-weighted_sum (The weighted sum): 4 of 9 tests passed. First failure, case "bias only":
       input:    inputs=[0, 0, 0], weights=[0.5, -1, 2], bias=0.7
       expected: 0.7
       got:      0 (an int)
@@ -13,7 +13,7 @@ value and what came back (with its type and shape), the reason, and a hint when 
 For an exercise whose answer is a value (`Exercise.reveals_expected` is False), the expected value
 is never shown; every failing case is listed with what was given and which way it is off:
 
-    05.find_errors (Find the errors in a worked solution): 8 of 11 tests passed. What is wrong
+    05-find_errors (Find the errors in a worked solution): 8 of 11 tests passed. What is wrong
     (the right values are not shown: finding them is the exercise):
       line delta5 (the classmate wrote 0.0013): you gave 0.0013: wrong sign
         hint: δ5 = o5·(1 − o5)·δ6·w56 with w56 = −0.2 ...

@@ -11,7 +11,7 @@
     net = with_learner_backward(mlp([2, 8, 1], hidden="tanh", output="sigmoid"), dense_backward)
     history = net.fit(X, y, loss="binary_crossentropy", lr=0.5, epochs=500)
 
-`dense_backward(X, W, dZ)` (the signature of exercise 05.dense_backward) receives a layer's
+`dense_backward(X, W, dZ)` (the signature of exercise 05-dense_backward) receives a layer's
 cached input X (n, inputs), its weights W (inputs, neurons) and dL/dZ (n, neurons), and returns
 (dX, dW, db): dW = Xᵀ @ dZ, db = Σ_rows dZ, dX = dZ @ Wᵀ. Everything else (forward pass,
 activations, loss, optimiser) stays the engine's, so a right answer trains exactly like the engine

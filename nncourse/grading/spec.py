@@ -6,13 +6,14 @@ An `Exercise` says what the learner defines (`names`), how to call it (`call`), 
 and what to tell a learner who is stuck (`hints`, and a `hint` per case). The same specification
 drives the inline check in the notebook and the grader.
 
-Exercise ids are "<topic>.<name>", e.g. "01.weighted_sum"; the topic is the notebook's number.
+Exercise ids are "<topic>.<name>", e.g. "01-weighted_sum"; the topic is the notebook's number.
 Specifications live in `nncourse/exercises/topicNN_*.py` and register themselves on import.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,9 @@ from typing import Any
 import numpy as np
 
 from nncourse.errors import CourseError
+
+# "<topic>-<name>": also a valid nbgrader grade_id (^[a-zA-Z0-9_\-]*$).
+EXERCISE_ID = re.compile(r"[0-9]{2}-[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,9 @@ class Exercise:
     reveal_expected: bool | None = None
 
     def __post_init__(self):
-        if "." not in self.id:
-            raise CourseError(f"Exercise id {self.id!r} must look like '01.weighted_sum'.")
+        if not EXERCISE_ID.fullmatch(self.id):
+            raise CourseError(f"Exercise id {self.id!r} must look like '01-weighted_sum': the "
+                              "notebook's two-digit number, '-', then letters, digits and '_'.")
         if self.kind not in ("function", "value"):
             raise CourseError(f"Exercise {self.id}: kind must be 'function' or 'value'.")
         if not self.names:
@@ -124,8 +129,8 @@ class Exercise:
 
     @property
     def topic(self) -> str:
-        """The topic number, e.g. "01" for "01.weighted_sum"."""
-        return self.id.split(".", 1)[0]
+        """The topic number, e.g. "01" for "01-weighted_sum"."""
+        return self.id.split("-", 1)[0]
 
     def all_cases(self) -> list[Case]:
         """The fixed cases, then the random ones (the same on every run: the rng is seeded)."""
@@ -200,6 +205,10 @@ def get_exercise(exercise_id: str) -> Exercise:
         return _REGISTRY[exercise_id]
     except KeyError:
         valid = ", ".join(sorted(_REGISTRY)) or "none"
+        written_with_dot = exercise_id.replace(".", "-", 1)
+        if written_with_dot in _REGISTRY:
+            raise CourseError(f"There is no exercise {exercise_id!r}: exercise ids are written "
+                              f"with '-', as in {written_with_dot!r}.") from None
         raise CourseError(
             f"There is no exercise {exercise_id!r}. Known exercises: {valid}."
         ) from None
