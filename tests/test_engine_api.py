@@ -217,7 +217,7 @@ def test_predict_is_forward():
 def test_activation_registry():
     for name in ("identity", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "gelu",
                  "swish"):
-        assert name in ACTIVATIONS
+        assert ACTIVATIONS.proper_name(name) in ACTIVATIONS
         act = get_activation(name)
         assert act.name == ("identity" if name == "linear" else name)
         assert isinstance(act.output_range, str)
