@@ -31,12 +31,9 @@ $(STAMP): pyproject.toml
 	mkdir -p $(STATE)
 	touch $@
 
-# JupyterLab refuses to run as root unless told; containers often run as root.
-LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-
-## make lab: open the course in JupyterLab
+## make lab: open the course in JupyterLab, on lesson 00 (the printed address opens it too)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(LAB_FLAGS) --notebook-dir=. lessons/00_start_here.ipynb
+	$(VENV)/bin/nncourse lab
 
 ## make test: the whole suite: engine, grader, browser, and every notebook executed by nbval
 # The suite runs in parallel processes; one BLAS thread each keeps small matrix products from
