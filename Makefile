@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 PYTEST_NOTEBOOKS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 JOBS ?= 2
 
-.PHONY: lab test bench notebooks release venv clean
+.PHONY: lab test bench notebooks release site venv clean
 
 venv: $(STAMP)
 
@@ -55,5 +55,9 @@ notebooks: $(STAMP)
 release: $(STAMP)
 	$(VENV)/bin/nncourse release solutions -o exercises
 
+## make site: the course as a static site in site/_build/html (stored outputs, no kernel needed)
+site: $(STAMP)
+	$(PY) site/build.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site/_build
