@@ -108,6 +108,8 @@ class Exercise:
     points: int = 1
     seed: int = 0
     reveal_expected: bool | None = None
+    may_not_use: tuple[str, ...] = ()
+    allowed: str = "numpy and plain Python"
 
     def __post_init__(self):
         if not EXERCISE_ID.fullmatch(self.id):
