@@ -59,6 +59,8 @@ def _random_batches(rng: np.random.Generator):
 
 WEIGHTED_SUM = register(Exercise(
     id="01-weighted_sum",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (np.dot, or a sum of products) and plain Python",
     title="The weighted sum",
     names=("weighted_sum",),
     arg_names=("inputs", "weights", "bias"),
@@ -85,6 +87,8 @@ WEIGHTED_SUM = register(Exercise(
 
 NEURON_OUTPUT = register(Exercise(
     id="01-neuron_output",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy, plain Python and your own weighted_sum",
     title="A neuron with ReLU",
     names=("neuron_output",),
     arg_names=("inputs", "weights", "bias"),
@@ -111,6 +115,8 @@ NEURON_OUTPUT = register(Exercise(
 
 NEURON_BATCH = register(Exercise(
     id="01-neuron_batch",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator), plain Python and your own functions",
     title="One neuron, many samples at once",
     names=("neuron_batch",),
     arg_names=("X", "weights", "bias"),

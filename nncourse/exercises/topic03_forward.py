@@ -124,6 +124,8 @@ def _random_size_cases(rng: np.random.Generator):
 
 DENSE_FORWARD = register(Exercise(
     id="03-dense_forward",
+    may_not_use=("nncourse.layers", "nncourse.network"),
+    allowed="numpy, plain Python and the activation functions",
     title="A dense layer, a whole batch at once",
     names=("dense_forward",),
     arg_names=("X", "W", "b", "activation"),

@@ -101,6 +101,8 @@ def reference_cross_entropy_gradient(logits, labels):
 
 MSE = register(Exercise(
     id="04-mse",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     title="Mean squared error",
     names=("mse",),
     arg_names=("y_pred", "y_true"),
@@ -129,6 +131,8 @@ MSE = register(Exercise(
 
 MSE_GRADIENT = register(Exercise(
     id="04-mse_gradient",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     title="The gradient of the mean squared error",
     names=("mse_gradient",),
     arg_names=("y_pred", "y_true"),
@@ -159,6 +163,8 @@ MSE_GRADIENT = register(Exercise(
 
 BINARY_CROSS_ENTROPY = register(Exercise(
     id="04-binary_cross_entropy",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     title="Binary cross-entropy, safe at p = 0 and p = 1",
     names=("binary_cross_entropy",),
     arg_names=("p", "y"),
@@ -194,6 +200,8 @@ BINARY_CROSS_ENTROPY = register(Exercise(
 
 CATEGORICAL_CROSS_ENTROPY = register(Exercise(
     id="04-categorical_cross_entropy",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     title="Categorical cross-entropy from probabilities",
     names=("categorical_cross_entropy",),
     arg_names=("P", "Y"),
@@ -227,6 +235,8 @@ CATEGORICAL_CROSS_ENTROPY = register(Exercise(
 
 CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
     id="04-cross_entropy_from_logits",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     title="Cross-entropy from logits, stable at ±1000",
     names=("cross_entropy_from_logits",),
     arg_names=("logits", "labels"),
@@ -264,6 +274,8 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
 
 CROSS_ENTROPY_GRADIENT = register(Exercise(
     id="04-cross_entropy_gradient",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     title="The gradient of cross-entropy with respect to the logits",
     names=("cross_entropy_gradient",),
     arg_names=("logits", "labels"),

@@ -85,6 +85,8 @@ _X321, _W321, _DZ321 = _hidden_layer_321()
 
 DENSE_BACKWARD = register(Exercise(
     id="05-dense_backward",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator, .T, np.sum) and plain Python",
     title="The backward step of a dense layer",
     names=("dense_backward",),
     arg_names=("X", "W", "dZ"),

@@ -117,6 +117,35 @@ def _short_error(error: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def snapshot() -> tuple[list[tuple[dict, dict]], dict]:
+    """The contents of the modules the grading code relies on (builtins, json, copy, math,
+    numpy, the course), taken before any learner code runs; see `restore`."""
+    import copy
+    import json
+    import math
+
+    import numpy
+
+    modules = [builtins, json, json.encoder, copy, math, numpy, numpy.linalg,
+               *(m for name, m in sorted(sys.modules.items())
+                 if name.split(".")[0] == "nncourse" and m is not None)]
+    names = {name: sys.modules[name] for name in sys.modules
+             if any(sys.modules[name] is m for m in modules)}
+    return [(vars(m), dict(vars(m))) for m in modules], names
+
+
+def restore(saved: tuple[list[tuple[dict, dict]], dict]) -> None:
+    """Put back what a learner's cell replaced or deleted in those modules (`json.dumps = None`,
+    `builtins.len = ...`, `np.allclose = ...`), so that it cannot break another exercise's
+    grading. Nothing here looks a name up in a dict it is restoring."""
+    contents, names = saved
+    for live, kept in contents:
+        for key in [k for k in live if k not in kept]:
+            del live[key]
+        live.update(kept)
+    sys.modules.update(names)
+
+
 def record(kind: str, data: bytes) -> bytes:
     """One record of the child's report stream."""
     return b"%s %d\n" % (kind.encode("ascii"), len(data)) + data
@@ -145,6 +174,7 @@ def main(job: dict, input_arrays: list, report_fd: int) -> None:
         while message:
             message = message[write(report_fd, message):]
 
+    saved = snapshot()
     signal.signal(signal.SIGALRM, _on_alarm)
     namespace = {"__name__": "__main__", "__builtins__": builtins, "np": np}
     sys.stdout = sys.stderr = sink_type()
@@ -177,17 +207,23 @@ def main(job: dict, input_arrays: list, report_fd: int) -> None:
         if problem and own:
             own_errors.append(f"{block['label']}: {problem}")
 
+    restore(saved)
     send("step", b"calls")
     presence = check_presence(exercise, namespace)
     outcomes = []
     if not presence.missing and not presence.not_callable:
         outcomes = collect_outcomes(exercise, namespace, cases, catch=BaseException)
+    restore(saved)
     send("step", b"report")
     arrays: list = []
     for outcome in outcomes:
-        outcome.value = encode(outcome.value, arrays)
-        if outcome.gradient is not None:
-            outcome.gradient = tuple(encode(g, arrays) for g in outcome.gradient)
+        try:
+            outcome.value = encode(outcome.value, arrays)
+            if outcome.gradient is not None:
+                outcome.gradient = tuple(encode(g, arrays) for g in outcome.gradient)
+        except base_exception:  # noqa: BLE001 - a value that will not say what it is
+            outcome.value = {"unsupported": "a value that could not be read"}
+            outcome.gradient = None
     presence.defined = presence.defined[:500]
     presence.unwritten = presence.unwritten[:50]
     report = report_type(presence=presence, outcomes=outcomes, own_errors=own_errors[:20])

@@ -45,7 +45,7 @@ from nncourse.grading.evaluate import ChildReport, ExerciseResult, judge
 from nncourse.grading.hidden import load_hidden_checks
 from nncourse.grading.messages import format_result
 from nncourse.grading.notebook_json import NotebookDamage, read_notebook, submission_files
-from nncourse.grading.own_work import answer_problem
+from nncourse.grading.own_work import answer_problem, imported_names
 from nncourse.grading.sandbox import ChildJob, ChildRun, Sandbox, SandboxChoice
 from nncourse.grading.spec import Case, Exercise, HiddenCheck, get_exercise
 from nncourse.grading.transport import Interference, decode, from_plain, unpack
@@ -316,8 +316,14 @@ class Grader:
                         exercise_id: str) -> tuple[list[TestResult], float, list[str]]:
         """The tests of one exercise, the children's time, and any fault of the grader itself."""
         prepared = self._prepared(exercise_id)
-        own_code = "\n".join(b.code for b in blocks if b.exercise_id == exercise_id)
-        not_own = answer_problem(prepared.exercise, own_code)
+        # what the answer cells use; cells only placed after them (possibly the instructor's own,
+        # when a notebook lost its cell ids) and the setup cells just say what names stand for
+        own = [b for b in blocks if b.exercise_id == exercise_id]
+        around = [*self._assignment(report).setup_code,
+                  *(b.code for b in own if b.matched_by == "position")]
+        not_own = answer_problem(
+            prepared.exercise, "\n".join(b.code for b in own if b.matched_by != "position"),
+            imported_names("\n".join(around)))
         if not_own:
             return self._failed_all(prepared, not_own), 0.0, []
         tests, seconds, problems = [], 0.0, []

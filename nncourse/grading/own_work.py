@@ -34,16 +34,19 @@ FORBIDDEN_NAMES = ("get_exercise", "all_exercises", "exercises_of_topic")
 FORBIDDEN_ATTRIBUTES = ("reference",)
 
 
-def answer_problem(exercise: Exercise, code: str) -> str | None:
-    """A sentence naming what the answer uses that it may not, and what it may; or None."""
+def answer_problem(exercise: Exercise, code: str, known: Mapping[str, str] | None = None
+                   ) -> str | None:
+    """A sentence naming what the answer uses that it may not, and what it may; or None.
+    `known`: what names the answer did not import stand for (the setup cells' imports, say:
+    {"sigmoid": "nncourse.activations.sigmoid"})."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return None  # reported as a syntax error where the code runs
-    used = first_forbidden(tree, (*exercise.may_not_use, *ALWAYS_FORBIDDEN))
+    used = first_forbidden(tree, (*exercise.may_not_use, *ALWAYS_FORBIDDEN), known or {})
     if used is None:
         return None
-    if used in exercise.may_not_use or any(used.startswith(f"{n}.") for n in exercise.may_not_use):
+    if any(used == n or used.startswith(f"{n}.") for n in exercise.may_not_use):
         why = "the course's own version of what this exercise asks you to write"
     else:
         why = "the grading machinery, which holds the reference answers"
@@ -51,9 +54,19 @@ def answer_problem(exercise: Exercise, code: str) -> str | None:
             f"You may use {exercise.allowed}.")
 
 
+def imported_names(code: str) -> dict[str, str]:
+    """What the names a piece of code imports stand for: {"act": "nncourse.activations",
+    "sigmoid": "nncourse.activations.sigmoid"} (code that does not parse imports nothing)."""
+    try:
+        return _imports(ast.parse(code))
+    except (SyntaxError, ValueError):
+        return {}
+
+
 def source_problem(exercise: Exercise, namespace: Mapping[str, Any]) -> str | None:
     """`answer_problem` on the source of the learner's functions and classes in a namespace (the
-    inline check: the notebook keeps each cell's source, so `inspect` finds it)."""
+    inline check: the notebook keeps each cell's source, so `inspect` finds it); the names the
+    source uses stand for what they are in the namespace."""
     sources = []
     for name in exercise.names:
         value = namespace.get(name)
@@ -62,30 +75,56 @@ def source_problem(exercise: Exercise, namespace: Mapping[str, Any]) -> str | No
                 sources.append(textwrap.dedent(inspect.getsource(value)))
             except (OSError, TypeError):
                 continue
-    return answer_problem(exercise, "\n".join(sources)) if sources else None
+    if not sources:
+        return None
+    known = {}
+    for name, value in namespace.items():
+        dotted = _dotted_name_of(value)
+        if dotted is not None and isinstance(name, str) and name not in exercise.names:
+            known[name] = dotted
+    return answer_problem(exercise, "\n".join(sources), known)
 
 
-def first_forbidden(tree: ast.AST, forbidden: Iterable[str]) -> str | None:
+def _dotted_name_of(value: Any) -> str | None:
+    if inspect.ismodule(value):
+        return value.__name__
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if isinstance(module, str) and isinstance(name, str) and module.startswith("nncourse"):
+        return f"{module}.{name}"
+    return None
+
+
+def _imports(tree: ast.AST) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[(alias.asname or alias.name).split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def first_forbidden(tree: ast.AST, forbidden: Iterable[str],
+                    known: Mapping[str, str]) -> str | None:
     """The first dotted name the code uses that is (or lies inside) one of `forbidden`."""
     forbidden = tuple(forbidden)
 
     def hit(dotted: str) -> bool:
         return any(dotted == f or dotted.startswith(f"{f}.") for f in forbidden)
 
-    aliases: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if hit(alias.name):
                     return alias.name
-                aliases[(alias.asname or alias.name).split(".")[0]] = (
-                    alias.name if alias.asname else alias.name.split(".")[0])
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
-                dotted = f"{node.module}.{alias.name}"
-                if hit(node.module) or hit(dotted):
-                    return node.module if hit(node.module) else dotted
-                aliases[alias.asname or alias.name] = dotted
+                if hit(node.module) or hit(f"{node.module}.{alias.name}"):
+                    return node.module if hit(node.module) else f"{node.module}.{alias.name}"
+    aliases = {**known, **_imports(tree)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute | ast.Name):
             dotted = _dotted(node, aliases)

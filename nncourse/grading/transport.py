@@ -50,7 +50,7 @@ ARRAY_DTYPES = frozenset(
 _dumps = json.dumps
 _loads = json.loads
 _ndarray, _generic, _asarray = np.ndarray, np.generic, np.asarray
-_ascontiguous, _frombuffer, _tobytes = np.ascontiguousarray, np.frombuffer, np.ndarray.tobytes
+_frombuffer, _tobytes = np.frombuffer, np.ndarray.tobytes
 _isfinite = math.isfinite
 _isinstance, _len, _type, _abs, _float = isinstance, len, type, abs, float
 
@@ -82,7 +82,7 @@ def encode(value: Any, arrays: list, depth: int = 0) -> Any:
     if _isinstance(value, _ndarray | _generic):
         if value.dtype.kind not in "biuf" or value.dtype.str not in ARRAY_DTYPES:
             return {"unsupported": f"a numpy array of {value.dtype}"}
-        arrays.append(_ascontiguous(value) if _isinstance(value, _ndarray) else _asarray(value))
+        arrays.append(_asarray(value, order="C"))  # (ascontiguousarray would make 0-d 1-d)
         return {"array": _len(arrays) - 1, "scalar": _isinstance(value, _generic)}
     if _isinstance(value, tuple | list):
         if _len(value) > MAX_ITEMS:
