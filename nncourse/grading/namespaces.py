@@ -55,12 +55,16 @@ def enter_fresh_namespaces() -> None:
 
 def seal(workdir: str, tmpfs_bytes: int) -> None:
     """In process 1 of the fresh namespaces: die with the parent, a private tmpfs at `workdir`
-    (the only writable place), an empty /proc, no capabilities, and no way to gain any."""
+    (the only writable place) and at /dev/shm, an empty /proc, no capabilities, and no way to
+    gain any."""
     _call(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
     _call(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate")
     options = f"size={tmpfs_bytes},nr_inodes=4096,mode=0700".encode()
     _call(_libc.mount(b"tmpfs", workdir.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options),
           "mount tmpfs")
+    if os.path.isdir("/dev/shm"):  # shared memory (multiprocessing.shared_memory) too
+        _call(_libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                          b"size=16777216,nr_inodes=64,mode=1777"), "mount tmpfs on /dev/shm")
     _call(_libc.mount(b"tmpfs", b"/proc", b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                       b"size=4096,nr_inodes=8,mode=0555"), "mount over /proc")
     _call(_libc.sethostname(b"sandbox", 7), "sethostname")

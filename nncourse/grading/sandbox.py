@@ -9,10 +9,11 @@ With bubblewrap (`bwrap`, Debian package `bubblewrap`) the server starts inside 
 
 - new PID, network, IPC, UTS and mount namespaces (and a user namespace, unless the grader runs as
   root: then the server becomes the unprivileged user `nobody` itself before it imports anything);
-- a root folder that holds only the system folders and the Python environment, read-only, a
-  private /dev, and a fresh tmpfs at /tmp as the only writable place: nothing of the instructor's
-  files is there (solutions, hidden checks, submissions, the output folder; any of them that lies
-  inside a folder the sandbox needs is covered by an empty tmpfs);
+- a read-only root folder that holds only the system folders and the Python environment, a
+  read-only private /dev, and a fresh tmpfs at /tmp as the only writable place: nothing of the
+  instructor's
+  files is there (solutions, hidden checks, submissions, the output folder; any of them that
+  lies inside a folder the sandbox needs is covered by an empty tmpfs);
 - `--die-with-parent` and `--new-session`: if the grader dies, the sandbox dies with it, and no
   process in it can push keystrokes into the grader's terminal.
 
@@ -160,7 +161,8 @@ def bwrap_command(hidden: Iterable[Path] = ()) -> list[str]:
         if any(path == s or s in path.parents for s in shown) and path.exists():
             command.extend(["--tmpfs", str(path)] if path.is_dir() else
                            ["--ro-bind", "/dev/null", str(path)])
-    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--chdir", "/tmp",
+                "--remount-ro", "/", "--remount-ro", "/dev"]
     return command
 
 
@@ -189,7 +191,7 @@ class ForkServer:
             env=child_environment(env_home), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )
-        self.pending = b""
+        self.pending = bytearray()
         self.started = False
 
     def alive(self) -> bool:
@@ -228,11 +230,14 @@ class ForkServer:
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     raise ServerLost("the fork server ended")
-                self.pending += chunk
+                self.pending += chunk  # a bytearray: appending does not copy what is there
         if size is None:
-            line, _, self.pending = self.pending.partition(b"\n")
+            end = self.pending.index(b"\n")
+            line = bytes(self.pending[:end])
+            del self.pending[:end + 1]
             return line
-        data, self.pending = self.pending[:size], self.pending[size:]
+        data = bytes(self.pending[:size])
+        del self.pending[:size]
         return data
 
     def close(self) -> None:
