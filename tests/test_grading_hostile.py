@@ -119,10 +119,10 @@ if os.fork() == 0:
 zero_input_output = 0.6
 '''
 
-LEAKING_FUNCTION = f'''def weighted_sum(inputs, weights, bias):
+LEAKING_FUNCTION = '''def weighted_sum(inputs, weights, bias):
     print("the inputs are", list(inputs))
     if len(inputs) > 50:
-        raise ValueError(f"inputs were {{list(inputs)}}")
+        raise ValueError(f"inputs were {list(inputs)}")
     return float(np.dot(inputs, weights) + bias)
 '''
 
