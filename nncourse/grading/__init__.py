@@ -24,14 +24,15 @@ inline        `check`, `hint`, `summary`: what a learner calls
 notebook_json read a (possibly damaged) .ipynb as plain JSON
 answers       the instructor's notebook (`Assignment`); the learner's answer cells in a submission
 release       solutions/ -> exercises/ (`nncourse release`)
-transport     values between grader and child process, without pickle
-child         the child process that runs a learner's answers for one exercise
-sandbox       starts that child with limits, reads its result
+own_work      what an answer may not use (`Exercise.may_not_use`), read from its syntax tree
+transport     values between grader and child process: no pickle, bounded, checked
+child         the fork server, and the child process that runs a learner's answers for one exercise
+namespaces    fresh Linux namespaces for each child, inside the sandbox
+sandbox       the bubblewrap sandbox holding the fork servers; starts children, reads their reports
 hidden        hidden checks kept by the instructor
 grader        grades a batch (`nncourse grade`)
 reports       results.json (Gradescope), feedback.html, grades.csv, pass_rates.csv, summary.json
 commands      the two subcommands' arguments
-plug          a learner's function inside the engine (an activation, a dense layer's backward)
 
 How to add an exercise
 ----------------------
@@ -71,12 +72,14 @@ How to add an exercise
    - several names, or the learner's function used inside the engine: give
      `call=lambda f, *args: ...` which receives a dict {name: learner's object} and the case's
      arguments, e.g. build a `Dense` layer whose backward is `f["dense_backward"]`, train it a few
-     steps, and return the losses; the reference returns the same from the engine alone
-     (`plug.with_learner_backward` and `plug.LearnerActivation` do the plugging).
+     steps, and return the losses; the reference returns the same from the engine alone.
    - a backward function: add `gradient=GradientCheck(scalar=..., gradient=...)`; every case
      then also compares the learner's gradient with central differences, as `nncourse.gradcheck`
      does: the relative error of the whole array, ‖a − n‖ / (‖a‖ + ‖n‖) ≤ tol, or an absolute
      difference ‖a − n‖ ≤ atol (see `spec`).
+   - the engine implements what is asked: name it, `may_not_use=("nncourse.activations",)`,
+     and say what the answer may use instead, `allowed="numpy (np.exp) and plain Python"`: an
+     answer that imports or calls it fails with that sentence, in the notebook and the grader.
    Tolerances: `rtol`, `atol` per exercise or per case. Inputs must be numbers, numpy arrays,
    or tuples/lists/dicts of them (they travel to the grader's child process without pickle).
 

@@ -241,9 +241,15 @@ class ForkServer:
         return data
 
     def close(self) -> None:
+        """End the server: it leaves when its input closes (so its CPU time is counted in the
+        grader's children); one that does not is killed with its whole process group."""
         try:
             self.process.stdin.close()
         except OSError:
+            pass
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
             pass
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
