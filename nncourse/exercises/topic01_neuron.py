@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.layers import Neuron
 
 # The inputs, weights and bias of the first hidden neuron of the 3-2-3-2 network (z = 0.73),

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.errors import CourseError
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.optim import SGD, Adam, Momentum
 
 

@@ -19,7 +19,8 @@ import numpy as np
 from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.network import Sequential, mlp
 from nncourse.training import accuracy, fit
 

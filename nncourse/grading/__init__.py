@@ -16,7 +16,8 @@ Importing this package is quick: it loads numpy and the exercise registry, nothi
 
 Modules (one idea each)
 -----------------------
-spec          `Exercise`, `Case`, `GradientCheck`, `HiddenCheck` and the registry
+spec          `Exercise`, `Case`, `GradientCheck`, `HiddenCheck`: the form of an exercise
+catalog       where exercises are found: the installed catalogs (`nncourse.exercises`)
 compare       expected vs got, with the reason in words (shape, type, NaN, values)
 evaluate      run the cases on the learner's code (`collect_outcomes`) and judge them (`judge`)
 messages      the text of a verdict
@@ -41,7 +42,8 @@ How to add an exercise
 
        import numpy as np
        from nncourse.activations import sigmoid
-       from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+       from nncourse.exercises import register
+       from nncourse.grading.spec import Case, Exercise, GradientCheck
 
        def _random_cases(rng):
            return [Case(f"random z of shape {shape}", (rng.normal(size=shape),))
@@ -114,14 +116,12 @@ How the grader keeps grades honest: see `grader` (learner code runs only in chil
 expected values and comparisons stay in the grader's process) and `sandbox` (limits, isolation).
 """
 
+from nncourse.grading.catalog import all_exercises, exercises_of_topic, get_exercise
 from nncourse.grading.inline import check, evaluate, hint, summary
-from nncourse.grading.spec import (
-    Case, Exercise, GradientCheck, HiddenCheck, all_exercises, exercises_of_topic, get_exercise,
-    register,
-)
+from nncourse.grading.spec import Case, Exercise, GradientCheck, HiddenCheck
 
 __all__ = [
     "check", "hint", "summary", "evaluate",
-    "Case", "Exercise", "GradientCheck", "HiddenCheck", "register", "get_exercise",
+    "Case", "Exercise", "GradientCheck", "HiddenCheck", "get_exercise",
     "exercises_of_topic", "all_exercises",
 ]

@@ -157,7 +157,8 @@ def main(job: dict, input_arrays: list, report_fd: int) -> None:
 
     from nncourse.grading import transport
     from nncourse.grading.evaluate import ChildReport, check_presence, collect_outcomes
-    from nncourse.grading.spec import Case, get_exercise
+    from nncourse.grading.catalog import get_exercise
+    from nncourse.grading.spec import Case
 
     exercise = get_exercise(job["exercise_id"])
     cases = [Case(c["name"], tuple(transport.decode(c["args"], input_arrays)))
@@ -246,10 +247,10 @@ def serve(sandboxed: bool) -> None:
         become_unprivileged()
     import numpy  # noqa: F401 - imported once here, inherited by every child
 
-    from nncourse.exercises import load_all
     from nncourse.grading import evaluate, namespaces, transport  # noqa: F401
+    from nncourse.grading.catalog import all_exercises
 
-    load_all()
+    all_exercises()  # every exercise imported here once, before any child
     reader, writer = sys.stdin.buffer, sys.stdout.buffer
     for line in reader:
         command, _, size = line.decode("ascii", errors="replace").strip().partition(" ")

@@ -47,7 +47,8 @@ from nncourse.grading.messages import format_result
 from nncourse.grading.notebook_json import NotebookDamage, read_notebook, submission_files
 from nncourse.grading.own_work import answer_problem, imported_names
 from nncourse.grading.sandbox import ChildJob, ChildRun, Sandbox, SandboxChoice
-from nncourse.grading.spec import Case, Exercise, HiddenCheck, get_exercise
+from nncourse.grading.catalog import get_exercise
+from nncourse.grading.spec import Case, Exercise, HiddenCheck
 from nncourse.grading.transport import Interference, decode, from_plain, unpack
 
 INTERFERED = "your code interfered with the grader"

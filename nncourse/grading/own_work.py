@@ -27,7 +27,8 @@ from typing import Any
 
 from nncourse.grading.spec import Exercise
 
-ALWAYS_FORBIDDEN = ("nncourse.exercises", "nncourse.grading.spec", "nncourse.grading.evaluate",
+ALWAYS_FORBIDDEN = ("nncourse.exercises", "nncourse.grading.catalog", "nncourse.grading.spec",
+                    "nncourse.grading.evaluate",
                     "nncourse.grading.get_exercise", "nncourse.grading.all_exercises",
                     "nncourse.grading.exercises_of_topic")
 FORBIDDEN_NAMES = ("get_exercise", "all_exercises", "exercises_of_topic")
