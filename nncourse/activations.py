@@ -116,6 +116,7 @@ class Activation:
     elementwise = True
     default_init = "xavier"
     label_threshold = 0.0
+    kinks: tuple = ()  # the z where the function has a corner and no derivative
 
     def forward(self, z):
         raise CourseError(f"{type(self).__name__} does not define forward().")
@@ -189,6 +190,7 @@ class ReLU(Activation):
 
     name = "relu"
     default_init = "he"
+    kinks = (0.0,)
     output_range = "[0, ∞)"
 
     def forward(self, z):
@@ -206,6 +208,7 @@ class LeakyReLU(Activation):
 
     name = "leaky_relu"
     default_init = "he"
+    kinks = (0.0,)
 
     def __init__(self, alpha: float = 0.01):
         self.alpha = float(alpha)

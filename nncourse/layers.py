@@ -48,6 +48,15 @@ def as_float_matrix(X, what: str = "input", *, copy: bool = False) -> np.ndarray
     return X
 
 
+def check_finite(output, what: str) -> None:
+    """Refuse an output that overflowed (inputs or weights so large that z is ±∞ or NaN)."""
+    if not np.all(np.isfinite(output)):
+        raise CourseError(
+            f"{what} is not a finite number: the weighted sums overflowed (inputs or weights too "
+            "large for float64). Scale the inputs, for example with data.standardize."
+        )
+
+
 class Neuron:
     """One artificial neuron: output = f(w · x + b).
 
@@ -57,8 +66,17 @@ class Neuron:
     """
 
     def __init__(self, weights, bias: float = 0.0, activation: str | Activation = "relu"):
-        self.weights = as_float_matrix(weights, "neuron's weights").reshape(-1)
-        self.bias = float(bias)
+        weights = as_float_matrix(weights, "neuron's weights")
+        if weights.ndim != 1:
+            raise CourseError(
+                f"A neuron's weights are one list of numbers, one per input; got shape "
+                f"{weights.shape}. For several neurons use Dense.from_weights(W, b)."
+            )
+        self.weights = weights.copy()
+        bias_array = as_float_matrix(bias, "neuron's bias")
+        if bias_array.ndim != 0:
+            raise CourseError(f"A neuron has one bias, a single number; got {bias!r}.")
+        self.bias = float(bias_array)
         self.activation = get_activation(activation)
         self.z = None
 
@@ -79,8 +97,10 @@ class Neuron:
 
     def forward(self, x):
         """a = f(z): the neuron's output."""
-        self.z = self.weighted_sum(x)
-        a = self.activation.forward(self.z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.z = self.weighted_sum(x)
+            a = self.activation.forward(self.z)
+        check_finite(a, "This neuron's output")
         return float(a) if np.ndim(a) == 0 else a
 
     __call__ = forward
@@ -229,9 +249,10 @@ class Dense:
         The layer keeps its own copy of X, Z and A for backward; what it returns is yours to change.
         """
         X = self.check_input(X)
-        if X.ndim == 1:
-            return self._forward(X[None, :])[0].copy()
-        return self._forward(X).copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = self._forward(X[None, :] if X.ndim == 1 else X)
+        check_finite(A, f"The output of {self.label}")
+        return A[0].copy() if X.ndim == 1 else A.copy()
 
     def _forward(self, X):
         """The forward pass on an already checked (n, inputs) float matrix; caches X, z, a."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.activations import log_softmax, sigmoid, softmax
+from nncourse.activations import sigmoid, softmax
 from nncourse.errors import CourseError
 from nncourse.registry import Registry
 
@@ -66,6 +66,7 @@ class Loss:
     name = "loss"
     classifies = False
     output_activation: str | None = None
+    probability_activation: str | None = None  # the activation whose probabilities it scores
 
     def count(self, y_pred) -> int:
         """N, how many terms the loss averages over: every number of the prediction."""
@@ -78,7 +79,7 @@ class Loss:
         if wanted is None or activation == wanted:
             return None
         if wanted == "identity":
-            probability = "softmax" if isinstance(self, CategoricalCrossEntropy) else "sigmoid"
+            probability = self.probability_activation
             return (f"{type(self).__name__}(from_logits=True) applies the {probability} itself and "
                     f"needs raw scores from an identity output layer, but {layer} uses "
                     f"{activation!r}: make the last activation \"identity\", or use "
@@ -162,10 +163,11 @@ class BinaryCrossEntropy(Loss):
     name = "binary_crossentropy"
     title = "Binary cross-entropy"
     classifies = True
+    probability_activation = "sigmoid"
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
-        self.output_activation = "identity" if self.from_logits else "sigmoid"
+        self.output_activation = "identity" if self.from_logits else self.probability_activation
 
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
@@ -238,10 +240,11 @@ class CategoricalCrossEntropy(Loss):
     name = "categorical_crossentropy"
     title = "Categorical cross-entropy"
     classifies = True
+    probability_activation = "softmax"
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
-        self.output_activation = "identity" if self.from_logits else "softmax"
+        self.output_activation = "identity" if self.from_logits else self.probability_activation
 
     def count(self, y_pred) -> int:
         """N = n, the samples: the loss sums over the classes and averages over the samples."""
@@ -274,8 +277,16 @@ class CategoricalCrossEntropy(Loss):
 
     @staticmethod
     def value_from_logits(s, y_true) -> float:
-        """−(1/n)·Σ y·log_softmax(s): exact for any logits s, however small the true class's p."""
-        return float(-(y_true * log_softmax(s)).sum() / _n_samples(s))
+        """−(1/n)·Σ y·log_softmax(s): exact for any logits s, however small the true class's p.
+
+        With log_softmax(s)_k = s_k − m − log Σ_j e^(s_j − m) (m the row's largest logit), a row
+        costs (m + log Σ_j e^(s_j − m))·Σ_k y_k − Σ_k y_k·s_k.
+        """
+        s = np.atleast_2d(s)
+        y_true = np.asarray(y_true).reshape(s.shape)
+        m = s.max(axis=-1, keepdims=True)
+        log_sum = (m + np.log(np.exp(s - m).sum(axis=-1, keepdims=True)))[:, 0]
+        return float((log_sum @ y_true.sum(axis=-1) - np.vdot(y_true, s)) / s.shape[0])
 
     def formula_gradient(self, y_pred, y_true):
         n = _n_samples(y_pred)

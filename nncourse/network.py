@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncourse.dropout import Dropout
 from nncourse.errors import CourseError
-from nncourse.layers import Dense, as_float_matrix
+from nncourse.layers import Dense, as_float_matrix, check_finite
 from nncourse.losses import get_loss, one_hot_targets
 
 PROBABILITY_OUTPUTS = ("softmax", "sigmoid")
@@ -45,15 +46,29 @@ class Sequential:
         if not layers:
             raise CourseError("A network needs at least one layer; got an empty list.")
         for i, layer in enumerate(layers):
-            if not isinstance(layer, Dense):
-                raise CourseError(f"Layer {i + 1} is a {type(layer).__name__}, not a Dense layer.")
+            if isinstance(layer, Dropout):
+                if i in (0, len(layers) - 1):
+                    raise CourseError("A Dropout layer goes between two layers: put it after a "
+                                      "Dense layer and before the next one.")
+                layer.connect(layers[i - 1].n_neurons)
+            elif not isinstance(layer, Dense):
+                raise CourseError(f"Layer {i + 1} is a {type(layer).__name__}, not a Dense "
+                                  "or Dropout layer.")
             if layer.name is None:
-                layer.name = f"dense{i + 1}"
+                layer.name = f"{'dropout' if isinstance(layer, Dropout) else 'dense'}{i + 1}"
         for below, above in zip(layers, layers[1:]):
             if above.n_inputs != below.n_neurons:
                 raise CourseError(
                     f"{below.name} has {below.n_neurons} outputs but {above.name} expects "
                     f"{above.n_inputs} inputs; consecutive layers must fit together."
+                )
+        for i, layer in enumerate(layers):
+            first = next(j for j, other in enumerate(layers) if other is layer)
+            if first != i:
+                raise CourseError(
+                    f"Layers {first + 1} and {i + 1} are the same {type(layer).__name__} object; "
+                    "a layer can appear once in a network (make a new one, or copy its weights "
+                    "with Dense.from_weights)."
                 )
         names = [layer.name for layer in layers]
         if len(set(names)) != len(names):
@@ -74,7 +89,10 @@ class Sequential:
 
     def layer(self, key) -> Dense:
         """A layer by position (0-based) or by name ("dense1")."""
-        if isinstance(key, (int, np.integer)):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if not -len(self.layers) <= key < len(self.layers):
+                raise CourseError(f"This network has {len(self.layers)} layers, numbered 0 to "
+                                  f"{len(self.layers) - 1}; there is no layer {key}.")
             return self.layers[key]
         for layer in self.layers:
             if layer.name == key:
@@ -99,7 +117,9 @@ class Sequential:
         """
         X = self.layers[0].check_input(X)
         single = X.ndim == 1
-        A = self._forward(X[None, :] if single else X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = self._forward(X[None, :] if single else X)
+        check_finite(A, "The network's output")
         return A[0].copy() if single else A.copy()
 
     def _forward(self, X):
@@ -192,10 +212,11 @@ class Sequential:
         wanted = loss.output_activation
         return wanted in PROBABILITY_OUTPUTS and self.layers[-1].activation.name == wanted
 
-    def _loss_value(self, targets, loss) -> float:
-        """The loss of the cached output: from the logits when the output pairs with the loss."""
+    def _loss_value(self, targets, loss, pairs: bool | None = None) -> float:
+        """The loss of the cached output: from the logits when the output pairs with the loss
+        (`pairs`: what uses_shortcut(loss) says, when the caller knows it already)."""
         last = self.layers[-1]
-        if self.uses_shortcut(loss):
+        if self.uses_shortcut(loss) if pairs is None else pairs:
             return loss.value_from_logits(last.z, targets)
         return loss.formula(last.a, targets)
 
@@ -221,8 +242,9 @@ class Sequential:
         """Backward for targets already shaped like the output and checked (the training loop's
         path). Each layer, last to first, turns dL/d(its output) into dL/d(its input)."""
         last = self.layers[-1]
-        self.trace.loss = self._loss_value(targets, loss)
-        if shortcut and self.uses_shortcut(loss):
+        pairs = self.uses_shortcut(loss)
+        self.trace.loss = self._loss_value(targets, loss, pairs)
+        if shortcut and pairs:
             self.trace.output_rule = SHORTCUT_RULE
             last.da = None
             grad = last.backward_from_z((last.a - targets) / loss.count(last.a))
@@ -235,20 +257,57 @@ class Sequential:
             grad = layer._backward(grad)
         return grad
 
+    # ------------------------------------------------------------ training or evaluation
+    def train(self):
+        """Training mode: Dropout layers drop (fit switches this on for its steps). Returns self."""
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.training = True
+        return self
+
+    def eval(self):
+        """Evaluation mode, the default: Dropout layers pass everything through. Returns self."""
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.training = False
+        return self
+
+    def backward_from(self, grad_output):
+        """Backward from a given dL/d(output), through every layer from the last to the first:
+        returns dL/dX and stores dW, db per layer. With dL/d(output) = 1 (`[[1.0]]` for one
+        output), the result is d(output)/d(input), the chain rule through the whole network."""
+        last = self.layers[-1]
+        if last.a is None:
+            raise CourseError("Run forward before backward_from: "
+                              "backward needs the forward values.")
+        grad = as_float_matrix(grad_output, "gradient of the network's output")
+        if grad.size != last.a.size:
+            raise CourseError(f"The gradient has shape {grad.shape} but the network's output has "
+                              f"shape {last.a.shape}; give one number per output.")
+        self.trace.loss, self.trace.output_rule = None, CHAIN_RULE
+        grad = grad.reshape(last.a.shape)
+        for layer in reversed(self.layers):
+            grad = layer._backward(grad)
+        return grad
+
     # ------------------------------------------------------------ parameters
     def parameters(self) -> list:
         """The live weight arrays [W1, b1, W2, b2, …]; an optimiser updates them in place."""
-        return [p for layer in self.layers for p in (layer.W, layer.b)]
+        return [p for layer in self.layers for p in layer.params.values()]
 
     def gradients(self) -> list:
         """[dW1, db1, dW2, db2, …] from the last backward, in the order of `parameters()`.
 
         A parameter held fixed (`layer.freeze`) has None, which every optimiser skips.
         """
-        if any(layer.dW is None for layer in self.layers):
-            raise CourseError("There are no gradients yet: run backward first.")
-        return [None if key in layer.frozen else grad
-                for layer in self.layers for key, grad in (("W", layer.dW), ("b", layer.db))]
+        gradients = []
+        for layer in self.layers:
+            grads = layer.grads
+            if grads and layer.dW is None:
+                raise CourseError("There are no gradients yet: run backward first.")
+            frozen = layer.frozen
+            gradients += [None if key in frozen else grad for key, grad in grads.items()]
+        return gradients
 
     def named_parameters(self) -> list:
         """[("dense1.W", W1), ("dense1.b", b1), …]."""
@@ -276,16 +335,19 @@ class Sequential:
         return sum(layer.n_params for layer in self.layers)
 
     # ------------------------------------------------------------ training and display
-    def fit(self, X, y, **options):
+    def fit(self, X, y, loss=None, **options):
         """Train the network; see `nncourse.training.fit` for the options. Returns the History."""
         from nncourse.training import fit
 
-        return fit(self, X, y, **options)
+        return fit(self, X, y, loss, **options)
 
     def summary(self) -> str:
         """A table of layers: name, output shape, activation, number of parameters."""
         rows = [("layer", "W shape", "output", "activation", "parameters")]
         for layer in self.layers:
+            if isinstance(layer, Dropout):
+                rows.append(layer.summary_row())
+                continue
             rows.append((layer.name, f"{layer.n_inputs}×{layer.n_neurons}",
                          f"(n, {layer.n_neurons})", layer.activation.name, f"{layer.n_params:,}"))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -295,8 +357,9 @@ class Sequential:
         return "\n".join([lines[0], rule, *lines[1:], rule, total])
 
     def __repr__(self):
-        sizes = " → ".join([str(self.n_inputs)] + [f"{layer.n_neurons} {layer.activation.name}"
-                                                   for layer in self.layers])
+        sizes = " → ".join([str(self.n_inputs)] + [
+            repr(layer) if isinstance(layer, Dropout) else
+            f"{layer.n_neurons} {layer.activation.name}" for layer in self.layers])
         return f"Sequential({sizes})"
 
 

@@ -49,6 +49,7 @@ class Optimizer:
         self.lr = check_learning_rate(lr)
         self.state: list = []
         self.t = 0
+        self._checked_state, self._checked_shapes = None, None
 
     def reset(self) -> None:
         """Forget all state (velocities, averages, step count)."""
@@ -66,21 +67,21 @@ class Optimizer:
             if any(self.state):  # velocities or averages of other parameters: never mixed in
                 raise self._other_parameters(params)
             self.state = [self.new_state(p) for p in params]
-        checked = []
-        for p, g, s in zip(params, grads, self.state):
-            if g is None:
-                continue
-            if not isinstance(g, np.ndarray):
-                g = np.asarray(g, dtype=float)
-            if p.shape != g.shape:
-                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape "
-                                  f"{g.shape}.")
-            if any(value.shape != p.shape for value in s.values()):
+        shapes = [p.shape for p in params]
+        if self.state is not self._checked_state or shapes != self._checked_shapes:
+            # state built or set for other parameters: refuse before anything moves
+            if any(value.shape != p.shape for p, s in zip(params, self.state)
+                   for value in s.values()):
                 raise self._other_parameters(params)
-            checked.append((p, g, s))
+            self._checked_state, self._checked_shapes = self.state, shapes
+        for p, g in zip(params, grads):
+            if g is not None and np.shape(g) != p.shape:
+                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape "
+                                  f"{np.shape(g)}.")
         self.t += 1
-        for p, g, s in checked:  # every pair checked first: a refused step moves nothing
-            self.update(p, g, s)
+        for p, g, s in zip(params, grads, self.state):
+            if g is not None:  # None: held fixed
+                self.update(p, g if isinstance(g, np.ndarray) else np.asarray(g, dtype=float), s)
 
     def _other_parameters(self, params) -> CourseError:
         held = [next(iter(s.values())).shape for s in self.state if s]

@@ -19,6 +19,7 @@ import numpy as np
 from nncourse.errors import CourseError
 from nncourse.losses import get_loss
 from nncourse.optim import Optimizer, get_optimizer
+from nncourse.penalties import Penalty
 
 
 @dataclass
@@ -83,6 +84,14 @@ def _check_fit_arguments(network, X, y, epochs, batch_size, names=("X", "y")):
         raise CourseError(f"{names[0]} has {n} samples but {names[1]} has {np.size(y)} targets; "
                           "give one target per sample.")
     targets = network.targets_for(y, np.empty((n, network.n_outputs)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = np.all(np.isfinite(network._forward(X)))
+    if not finite:
+        raise CourseError(
+            f"The network's output for {names[0]} is not finite: the weighted sums overflow (the "
+            f"largest input is {np.abs(X).max():.3g}). Scale the inputs, for example with "
+            "data.standardize."
+        )
     if not _whole_number(epochs) or epochs < 1:
         raise CourseError(f"epochs must be a whole number ≥ 1; got {epochs!r}.")
     if batch_size is not None and (not _whole_number(batch_size) or batch_size < 1):
@@ -117,7 +126,7 @@ def _validation_pair(validation_data):
 
 
 def fit(network, X, y, loss=None, *, optimizer="sgd", lr=None, epochs: int = 100,
-        batch_size=None, seed=0, validation_data=None, callbacks=(),
+        batch_size=None, seed=0, validation_data=None, callbacks=(), penalty=None,
         progress: bool = False) -> History:
     """Train `network` on (X, y) and return its History.
 
@@ -129,7 +138,12 @@ def fit(network, X, y, loss=None, *, optimizer="sgd", lr=None, epochs: int = 100
     batch_size: None for full batch, 1 for stochastic, anything else for mini-batches
     validation_data: (X_val, y_val), evaluated after every epoch
     callbacks: a function, or a list of them, called as cb(epoch, history, network) after every
-        epoch; one that returns False stops training
+        epoch; one that returns False stops training; a callback with an `on_train_end(network)`
+        method has it called at the end (EarlyStopping restores the best weights there)
+    penalty: a weight penalty (nncourse.penalties: L2(λ), L1(λ)) whose gradient is added after
+        every backward pass; the history's loss stays the data loss
+    Dropout layers drop during the training steps only, never on the validation data, and the
+    network is left in evaluation mode.
     progress: show a progress bar (in a notebook or a terminal)
 
     Parameters held fixed (`layer.freeze`) do not move.
@@ -148,7 +162,10 @@ def fit(network, X, y, loss=None, *, optimizer="sgd", lr=None, epochs: int = 100
     optimizer = get_optimizer(optimizer, lr)
     callbacks = _callbacks(callbacks)
     X, targets = _check_fit_arguments(network, X, y, epochs, batch_size)
-    if all(key in layer.frozen for layer in network.layers for key in layer.PARAMETER_NAMES):
+    if penalty is not None and not isinstance(penalty, Penalty):
+        raise CourseError(f"penalty must be a weight penalty such as L2(1e-3) or L1(1e-4) "
+                          f"(from nncourse.penalties); got {penalty!r}.")
+    if all(key in layer.frozen for layer in network.layers for key in layer.params):
         raise CourseError("Every parameter of the network is frozen, so training cannot change "
                           "anything; unfreeze a layer first (layer.unfreeze()).")
     classify = loss.classifies
@@ -177,16 +194,20 @@ def fit(network, X, y, loss=None, *, optimizer="sgd", lr=None, epochs: int = 100
     for epoch in epoch_range:
         loss_sum, correct = 0.0, 0
         params = network.parameters()  # read again each epoch: a callback may change a layer
+        network.train()
         for batch in iterate_minibatches(n, batch_size, rng):
             Xb, Tb = (X, targets) if full_batch else (X[batch], targets[batch])
             output = network._forward(Xb)
             network._backward(Tb, loss)
+            if penalty is not None:
+                penalty.add_gradient(network)
             optimizer.step(params, network.gradients())
             history.steps += 1
             loss_sum += network.trace.loss * Xb.shape[0]
             if classify:
                 predicted = network.labels_from_output(output)
                 correct += np.count_nonzero(predicted == (labels if full_batch else labels[batch]))
+        network.eval()
         history.epochs.append(epoch)
         history.loss.append(loss_sum / n)
         if classify:
@@ -211,4 +232,7 @@ def fit(network, X, y, loss=None, *, optimizer="sgd", lr=None, epochs: int = 100
             break
     if bar is not None:
         bar.close()
+    for callback in callbacks:
+        if hasattr(callback, "on_train_end"):
+            callback.on_train_end(network)
     return history

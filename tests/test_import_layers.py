@@ -1,108 +1,126 @@
-"""The layers of the package show in its imports: no module imports upward.
+"""The package's layers, held: which part of `nncourse` may import which.
 
-    engine (nncourse.*, the modules directly in the package)   imports only the engine
-    plots                                                       the engine and plots
-    widgets                                                     the engine, plots and widgets
+Every import statement of every module is read from its syntax tree (imports inside functions
+too), so an import that only runs sometimes is caught as well as one at the top.
 
-Every `import` is read from the source (those inside functions too, where a cycle likes to hide),
-so a lazy upward import fails as surely as one at the top of a file.
+- the engine (the modules directly in `nncourse/`: activations, losses, layers, network, …)
+  imports only the engine;
+- `plots` imports the engine and itself; `widgets` the engine, `plots` and itself;
+- `grading` imports neither `exercises`, `widgets` nor `plots`: it finds exercises through the
+  installed catalogs (`nncourse.grading.catalog`), and it runs without a display.
+- `exercises` imports only the engine, its own modules and `grading.spec` (the form of an
+  exercise): a specification never depends on how it is graded or shown.
+
+The command line and `nncourse lab` (cli, __main__, lab, notebooks, course_files) sit on top and
+may import anything.
 """
+
+from __future__ import annotations
 
 import ast
 from pathlib import Path
 
 import pytest
 
-import nncourse
+PACKAGE = Path(__file__).resolve().parent.parent / "nncourse"
+APPLICATIONS = {"cli", "__main__", "lab", "notebooks", "course_files"}
+SUBPACKAGES = {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").exists()}
+# The engine: every module directly in nncourse/ but the applications (read from the folder, so
+# that a new engine module is held by the rule without being listed here).
+ENGINE = {path.stem for path in PACKAGE.glob("*.py")} - APPLICATIONS - {"__init__"}
 
-PACKAGE = Path(nncourse.__file__).parent
-
-# The layer of a module is its subpackage; the modules directly in nncourse/ are the engine,
-# except the command line's, which sit on top of everything.
-APPLICATIONS = {"nncourse.cli", "nncourse.__main__", "nncourse.notebooks"}
-
-# layer → the layers it may import (itself included)
-ALLOWED = {
-    "engine": {"engine"},
-    "plots": {"engine", "plots"},
-    "widgets": {"engine", "plots", "widgets"},
+# part → the parts it may import (itself included); "" is the package itself, nncourse/__init__.py
+MAY_IMPORT = {
+    "engine": {"engine", ""},
+    "plots": {"engine", "", "plots"},
+    "widgets": {"engine", "", "plots", "widgets"},
 }
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def layer_of(module: str) -> str:
-    if module in APPLICATIONS:
-        return "application"
-    parts = module.split(".")
-    if len(parts) >= 2 and (PACKAGE / parts[1]).is_dir():
-        return parts[1]
-    return "engine"
-
-
-def is_module(name: str) -> bool:
-    path = PACKAGE.parent / Path(*name.split("."))
-    return path.with_suffix(".py").exists() or path.is_dir()
-
-
-def imported_modules(source: str, package: str) -> list[tuple[int, str]]:
-    """(line, module) of every nncourse module the source imports, anywhere in it; `package` is
-    the package the source belongs to, for relative imports."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
+def imports_of(path: Path, package: str | None = None) -> set[str]:
+    """The dotted names of the `nncourse` modules a file imports (`package`: the file's package,
+    for relative imports; by default found from where the file lies in `nncourse/`)."""
+    if package is None:
+        package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parent + ([node.module] if node.module else []))
-            for alias in node.names:  # `from nncourse import data` imports the module data
-                candidate = f"{base}.{alias.name}"
-                found.append((node.lineno, candidate if is_module(candidate) else base))
-    return [(line, name) for line, name in found if name.split(".")[0] == "nncourse"]
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name == "nncourse" or name.startswith("nncourse.")}
 
 
-def imports_of(path: Path) -> list[tuple[int, str]]:
-    module = module_name(path)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    return imported_modules(path.read_text(encoding="utf-8"), package)
+def modules_of(part: str) -> list[Path]:
+    if part == "engine":
+        return sorted(PACKAGE / f"{name}.py" for name in ENGINE | {"__init__"})
+    return sorted((PACKAGE / part).rglob("*.py"))
 
 
-SOURCES = sorted(PACKAGE.rglob("*.py"))
-CHECKED = [path for path in SOURCES if layer_of(module_name(path)) in ALLOWED]
+def part_of(name: str) -> str:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def layer_of(name: str) -> str:
+    """The layer of a dotted name: its subpackage, "engine", "application", or "" for the
+    package's own namespace (`from nncourse import CourseError`)."""
+    part = part_of(name)
+    if part in SUBPACKAGES or part in APPLICATIONS or part == "":
+        return "application" if part in APPLICATIONS else part
+    return "engine"
+
+
+@pytest.mark.parametrize("layer", sorted(MAY_IMPORT))
+def test_no_module_imports_upward(layer):
+    """Engine → itself; plots → engine; widgets → engine, plots."""
+    upward = [f"{path.relative_to(PACKAGE)} imports {name}" for path in modules_of(layer)
+              for name in sorted(imports_of(path)) if layer_of(name) not in MAY_IMPORT[layer]]
+    assert not upward, (f"the {layer} layer may import only {sorted(MAY_IMPORT[layer] - {''})}: "
+                        + "; ".join(upward))
+
+
+@pytest.mark.parametrize("path", modules_of("grading"), ids=lambda p: p.name)
+def test_grading_imports_neither_exercises_widgets_nor_plots(path):
+    upward = sorted(n for n in imports_of(path) if part_of(n) in ("exercises", "widgets", "plots"))
+    assert not upward, f"{path.name} imports {upward}"
+
+
+@pytest.mark.parametrize("path", modules_of("exercises"), ids=lambda p: p.name)
+def test_exercises_import_only_the_engine_and_the_form_of_an_exercise(path):
+    def allowed(name: str) -> bool:
+        part = part_of(name)
+        return (part in ENGINE or part == "exercises" or name == "nncourse.grading.spec"
+                or name.startswith("nncourse.grading.spec."))
+
+    others = sorted(n for n in imports_of(path) if n != "nncourse" and not allowed(n))
+    assert not others, f"{path.name} imports {others}"
 
 
 def test_the_layers_are_recognised():
-    layers = {layer_of(module_name(path)) for path in SOURCES}
-    assert {"engine", "plots", "widgets"} <= layers
-    assert layer_of("nncourse.network") == "engine"
-    assert layer_of("nncourse") == "engine"
-    assert layer_of("nncourse.plots") == layer_of("nncourse.plots.style") == "plots"
-    assert layer_of("nncourse.widgets.base") == "widgets"
-    assert layer_of("nncourse.grading.spec") == "grading"
+    assert {"activations", "losses", "layers", "network", "optim", "init", "training",
+            "gradcheck", "value", "data", "examples", "errors", "registry"} <= ENGINE
+    assert {"plots", "widgets", "grading", "exercises"} <= SUBPACKAGES
+    assert layer_of("nncourse.network.Sequential") == "engine"
+    assert layer_of("nncourse.plots.value_graph.draw_graph") == "plots"
+    assert layer_of("nncourse.cli") == "application"
 
 
-@pytest.mark.parametrize("path", CHECKED, ids=lambda path: module_name(path))
-def test_no_module_imports_upward(path):
-    layer = layer_of(module_name(path))
-    upward = [f"line {line}: {name} ({layer_of(name)})" for line, name in imports_of(path)
-              if layer_of(name) not in ALLOWED[layer]]
-    assert not upward, (f"{module_name(path)} is in the {layer} layer, which may import only "
-                        f"{sorted(ALLOWED[layer])}; it imports {'; '.join(upward)}")
-
-
-def test_the_check_sees_lazy_and_relative_imports():
-    """An import inside a function counts, and so do relative and `from nncourse import …` forms:
-    hiding an upward import there does not fool the check."""
-    source = ("def draw(value):\n"
-              "    from nncourse.plots.value_graph import draw_graph\n"
-              "    from ..widgets import base\n"
-              "    from nncourse import data, CourseError\n")
-    names = [name for _, name in imported_modules(source, "nncourse.plots")]
-    assert names == ["nncourse.plots.value_graph", "nncourse.widgets.base", "nncourse.data",
-                     "nncourse"]
-    assert [layer_of(name) for name in names] == ["plots", "widgets", "engine", "engine"]
+def test_the_rules_see_upward_imports(tmp_path):
+    """The reader of imports finds a function-level import and a relative one (so the rules
+    above can fail)."""
+    module = tmp_path / "probe.py"
+    module.write_text("def f():\n    from nncourse.exercises import load_all\n"
+                      "from ..widgets import neuron_explorer\n"
+                      "def draw(value):\n    from nncourse.plots.value_graph import draw_graph\n")
+    found = imports_of(module, package="nncourse.grading")
+    assert {"nncourse.exercises", "nncourse.widgets.neuron_explorer",
+            "nncourse.plots.value_graph"} <= found
+    assert part_of("nncourse.widgets.neuron_explorer") == "widgets"
+    assert [layer_of(name) for name in ("nncourse.widgets.neuron_explorer",
+                                        "nncourse.plots.value_graph")] == ["widgets", "plots"]

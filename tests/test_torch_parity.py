@@ -14,13 +14,14 @@ torch = pytest.importorskip("torch", reason="PyTorch is not installed; parity te
 F = torch.nn.functional
 torch.set_num_threads(1)  # tiny tensors: threads only add overhead
 
+from nncourse.activations import ACTIVATIONS  # noqa: E402
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, get_loss  # noqa: E402
 from nncourse.network import mlp  # noqa: E402
 from nncourse.optim import SGD, Adam, Momentum, RMSProp  # noqa: E402
 from nncourse.training import fit  # noqa: E402
 
 RTOL, ATOL = 1e-9, 1e-12
-ACTIVATION_NAMES = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "gelu", "swish"]
+ACTIVATION_NAMES = list(ACTIVATIONS)
 
 TORCH_ACTIVATIONS = {
     "identity": lambda z: z,
