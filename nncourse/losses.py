@@ -9,8 +9,8 @@ with respect to the prediction, side by side:
 The cross-entropies come in two flavours: from probabilities (what a sigmoid or softmax output
 gives) and from logits (`from_logits=True`: the raw scores before the activation), which is the
 numerically safest form. A network whose output layer is a softmax (or sigmoid) still has its
-logits z cached, so `Sequential.loss` and `fit` compute the cross-entropy from them
-(`value_from_logits`): exact however wrong the prediction. Look one up by name with
+logits z cached, so `Sequential.loss` and `fit` compute the cross-entropy with them
+(`value_from_output`): exact however wrong the prediction. Look one up by name with
 `get_loss("mse")`.
 """
 
@@ -187,6 +187,11 @@ class BinaryCrossEntropy(Loss):
         p = np.clip(y_pred, EPS, 1 - EPS)
         return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)))
 
+    def value_from_output(self, p, s, y_true) -> float:
+        """The loss of a sigmoid output p = σ(s), from its logits s: 1 − p rounds to 0 long before
+        the true loss is large, so only the logits give it exactly."""
+        return self.value_from_logits(s, y_true)
+
     @staticmethod
     def value_from_logits(s, y_true) -> float:
         """mean[max(s, 0) − s·y + log(1 + e^(−|s|))], which is −log σ(s) or −log(1 − σ(s)), exact
@@ -274,6 +279,14 @@ class CategoricalCrossEntropy(Loss):
             return self.value_from_logits(y_pred, y_true)
         log_p = np.log(np.maximum(y_pred, EPS))  # p ≤ 1 is already checked
         return float(-(y_true * log_p).sum() / _n_samples(y_pred))
+
+    def value_from_output(self, p, s, y_true) -> float:
+        """The loss of a softmax output p = softmax(s), exact however wrong the prediction: from
+        log p while every p is a normal float (log p is then right to the last digit), from the
+        logits s (log-softmax) once some p has rounded towards 0."""
+        if p.min() >= TINY:
+            return float(-np.vdot(y_true, np.log(p)) / _n_samples(p))
+        return self.value_from_logits(s, y_true)
 
     @staticmethod
     def value_from_logits(s, y_true) -> float:

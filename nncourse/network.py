@@ -217,7 +217,7 @@ class Sequential:
         (`pairs`: what uses_shortcut(loss) says, when the caller knows it already)."""
         last = self.layers[-1]
         if self.uses_shortcut(loss) if pairs is None else pairs:
-            return loss.value_from_logits(last.z, targets)
+            return loss.value_from_output(last.a, last.z, targets)
         return loss.formula(last.a, targets)
 
     def backward(self, y, loss, *, shortcut: bool = True):
