@@ -135,6 +135,7 @@ class BatchReport:
     assignments: list[Assignment]
     seconds: float
     sandbox: str = "bubblewrap"  # or "none": learner code ran without the sandbox
+    child_cpu_seconds: float = 0.0  # CPU time of every child process (and of the fork servers)
 
     @property
     def fully_graded(self) -> bool:
@@ -242,7 +243,7 @@ class Grader:
             for slot in self._assignment(report).slots if report.assignment else []:
                 report.tests.extend(results.get((index, slot.exercise_id), []))
         return BatchReport(reports, self.assignments, time.perf_counter() - started,
-                           sandbox=self.sandbox.mode)
+                           sandbox=self.sandbox.mode, child_cpu_seconds=self.sandbox.cpu_seconds)
 
     def _run_tasks(self, reports, tasks, results, progress) -> None:
         with ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
