@@ -71,11 +71,13 @@ def positive_int(text: str) -> int:
 
 
 def default_solutions() -> Path:
-    """./solutions if there is one, else the solutions folder next to the package."""
+    """./solutions if there is one, else the course's own (the installed copy, or the clone's)."""
     here = Path("solutions")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parents[2] / "solutions"
+    from nncourse.course_files import course_folder
+
+    return course_folder("solutions")
 
 
 def add_release_command(subparsers) -> None:
