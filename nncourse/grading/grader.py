@@ -176,7 +176,7 @@ def collect_submissions(paths: Sequence[str | Path]) -> list[Path]:
     reading it (`notebook_json.read_notebook`) says what is wrong with it."""
     found = []
     for path in map(Path, paths):
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():  # a folder named on the command line is followed, even as a link
             found.extend(submission_files(path))
         elif os.path.lexists(path):
             found.append(path)
@@ -455,7 +455,7 @@ def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
     """The folder named on the command line that a submission was found in (None for a file
     named directly)."""
     for root in roots:
-        if root.is_dir() and not root.is_symlink() and (path == root or root in path.parents):
+        if root.is_dir() and (path == root or root in path.parents):
             return root
     return None
 
