@@ -261,6 +261,9 @@ class Grader:
                 reports[index].seconds += seconds
                 reports[index].internal_errors.extend(problems)
                 progress.update(1)
+            # the fork servers end with the threads that started them: close them first, so
+            # that they leave in order (and report their CPU time)
+            self.sandbox.close()
 
     def _assignment(self, report: SubmissionReport) -> Assignment:
         return next(a for a in self.assignments if a.name == report.assignment)
