@@ -1,4 +1,4 @@
-"""Topic 01, the neuron: the exercises of solutions/01_neuron.ipynb.
+"""Lesson 01, the neuron: the exercises of solutions/01_neuron.ipynb.
 
 A neuron takes inputs x₁ … xₙ, multiplies each by its weight, adds a bias and passes the result
 through an activation:

@@ -1,4 +1,4 @@
-"""Topic 02, activation functions: the exercises of solutions/02_activations.ipynb.
+"""Lesson 02, activation functions: the exercises of solutions/02_activations.ipynb.
 
     σ(z)  = 1 / (1 + e^(−z))             σ'(z)    = σ(z)·(1 − σ(z))
     ReLU(z) = max(0, z)                  ReLU'(z) = 1 for z > 0, else 0

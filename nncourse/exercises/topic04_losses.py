@@ -1,4 +1,4 @@
-"""Topic 04, loss functions: the exercises of solutions/04_losses.ipynb.
+"""Lesson 04, loss functions: the exercises of solutions/04_losses.ipynb.
 
     MSE  = (1/N)·Σ (ŷ − y)² over all N numbers          dMSE/dŷ = 2·(ŷ − y)/N
     BCE  = −mean[y·log p + (1 − y)·log(1 − p)]           p kept inside [1e-12, 1 − 1e-12]
@@ -17,6 +17,7 @@ import numpy as np
 
 from nncourse.activations import softmax
 from nncourse.exercises.strict_numerics import call_strictly
+from nncourse.grading.mistakes import Mistake
 from nncourse.grading.spec import Case, Exercise, GradientCheck, register
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
@@ -99,6 +100,44 @@ def reference_cross_entropy_gradient(logits, labels):
     return CategoricalCrossEntropy(from_logits=True).gradient(logits, labels)
 
 
+def _errors(y_pred, y_true):
+    return np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)
+
+
+MSE_MISTAKES = (
+    Mistake("the 1/N missing (a sum, not a mean)",
+            "A loss is a mean over every number of the batch, so that it does not grow with the "
+            "size of the batch.",
+            lambda y_pred, y_true: float(np.sum(_errors(y_pred, y_true) ** 2))),
+    Mistake("a square root taken (that is the RMSE)",
+            "The mean squared error stays squared; its square root, the RMSE, is in the units "
+            "of y, but it is not the loss asked for.",
+            lambda y_pred, y_true: float(np.sqrt(np.mean(_errors(y_pred, y_true) ** 2)))),
+    Mistake("the errors averaged before squaring",
+            "Square every error first: positive and negative errors must not cancel.",
+            lambda y_pred, y_true: float(np.mean(_errors(y_pred, y_true)) ** 2)),
+)
+
+MSE_GRADIENT_MISTAKES = (
+    Mistake("the 1/N missing",
+            "The loss is a mean, (1/N)·Σ: the 1/N stays in front of every term when you "
+            "differentiate.",
+            lambda y_pred, y_true: 2 * _errors(y_pred, y_true)),
+    Mistake("the factor 2 missing",
+            "The derivative of a square u² is 2u: the 2 comes down from the exponent.",
+            lambda y_pred, y_true: _errors(y_pred, y_true) / np.size(y_pred)),
+    Mistake("the sign reversed (y − ŷ instead of ŷ − y)",
+            "A prediction that is too large must get a positive gradient (lowering it lowers the "
+            "loss); the inner derivative of (ŷ − y) with respect to ŷ is +1.",
+            lambda y_pred, y_true: -2 * _errors(y_pred, y_true) / np.size(y_pred)),
+    Mistake("N counted as the number of rows only",
+            "N counts every number the loss averages, all the entries of the batch, not only "
+            "its rows.",
+            lambda y_pred, y_true: None if np.ndim(y_pred) < 2 else
+            2 * _errors(y_pred, y_true) / len(y_pred)),
+)
+
+
 MSE = register(Exercise(
     id="04-mse",
     title="Mean squared error",
@@ -118,6 +157,7 @@ MSE = register(Exercise(
              hint="Average over every number of the batch (here 6), and return one number."),
     ),
     random_cases=_random_regression,
+    mistakes=MSE_MISTAKES,
     hints=(
         "Three steps: the errors ŷ − y, their squares, the mean of the squares.",
         "np.mean averages over every entry of an array, whatever its shape.",
@@ -147,6 +187,7 @@ MSE_GRADIENT = register(Exercise(
         scalar=lambda f, y_pred, y_true: MeanSquaredError().value(y_pred, y_true),
         gradient=lambda f, y_pred, y_true: call_strictly(f["mse_gradient"], y_pred, y_true),
     ),
+    mistakes=MSE_GRADIENT_MISTAKES,
     hints=(
         "Differentiate (1/N)·Σ (ŷ − y)² with respect to one prediction ŷ_i: only one term of "
         "the sum contains it.",
@@ -282,6 +323,17 @@ CROSS_ENTROPY_GRADIENT = register(Exercise(
         scalar=lambda f, logits, labels: reference_cross_entropy_from_logits(logits, labels),
         gradient=lambda f, logits, labels: call_strictly(f["cross_entropy_gradient"], logits,
                                                          labels),
+    ),
+    mistakes=(
+        Mistake("the 1/n of the mean missing",
+                "The loss of Exercise 5 is a mean over the n samples, so every row of its "
+                "gradient carries a 1/n.",
+                lambda logits, labels: reference_cross_entropy_gradient(logits, labels)
+                * np.shape(logits)[0]),
+        Mistake("the sign reversed (y − p instead of p − y)",
+                "Raising the true class's logit must lower the loss: its entry of the gradient "
+                "is negative.",
+                lambda logits, labels: -reference_cross_entropy_gradient(logits, labels)),
     ),
     hints=(
         "Softmax followed by cross-entropy has a famously simple gradient: "

@@ -1,4 +1,4 @@
-"""Topic 05, backpropagation: the exercises of solutions/05_backprop.ipynb.
+"""Lesson 05, backpropagation: the exercises of solutions/05_backprop.ipynb.
 
 A dense layer computes Z = X @ W + b. Given dZ = ∂L/∂Z from above, its backward step is
 
@@ -23,6 +23,8 @@ import numpy as np
 from nncourse.data import blobs, xor
 from nncourse.errors import CourseError
 from nncourse.examples import LR_321, WEIGHTS_321, X_321, Y_321, named_weights_321
+from nncourse.exercises.shapes import call_explaining_shapes
+from nncourse.grading.mistakes import Mistake
 from nncourse.grading.spec import Case, Exercise, GradientCheck, register
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
@@ -83,28 +85,67 @@ def _random_layers(rng: np.random.Generator):
 
 _X321, _W321, _DZ321 = _hidden_layer_321()
 
+def _square_only(produce):
+    """A mistake that keeps the shapes only when W is square (otherwise numpy refuses it, and
+    the shape error is explained in words instead)."""
+    def produce_if_square(X, W, dZ):
+        X, W, dZ = (np.asarray(a, dtype=float) for a in (X, W, dZ))
+        return produce(X, W, dZ) if W.shape[0] == W.shape[1] else None
+    return produce_if_square
+
+
+def _arrays(produce):
+    return lambda X, W, dZ: produce(*(np.asarray(a, dtype=float) for a in (X, W, dZ)))
+
+
+DENSE_BACKWARD_MISTAKES = (
+    Mistake("W transposed in dX (dZ @ W)",
+            "Input i reaches neuron j through W[i, j], so dX[s, i] collects dZ[s, j]·W[i, j] over "
+            "the neurons j: the sum runs over the second index of W.",
+            _square_only(lambda X, W, dZ: {"dX": dZ @ W})),
+    Mistake("dW transposed (neurons × inputs)",
+            "dW must have the shape of W, inputs × neurons: dW[i, j] belongs to W[i, j].",
+            _arrays(lambda X, W, dZ: {"dW": dZ.T @ X})),
+    Mistake("db not summed over the samples",
+            "The bias b[j] is added to Z[s, j] of every sample s, so its gradient adds up the "
+            "contributions of all the samples: one number per neuron, the shape of b.",
+            _arrays(lambda X, W, dZ: {"db": dZ})),
+    Mistake("db summed over the neurons instead of the samples",
+            "db has one entry per neuron (the shape of b); the sum runs over the samples, the "
+            "rows of dZ.",
+            _arrays(lambda X, W, dZ: {"db": dZ.sum(axis=1)})),
+    Mistake("dW divided by the number of samples",
+            "dZ already carries the 1/N of a mean loss: the layer only adds up the samples' "
+            "contributions and divides by nothing.",
+            _arrays(lambda X, W, dZ: {"dW": X.T @ dZ / len(X)})),
+    Mistake("db averaged over the samples instead of summed",
+            "dZ already carries the 1/N of a mean loss: db adds up the samples' contributions.",
+            _arrays(lambda X, W, dZ: {"db": dZ.mean(axis=0)})),
+)
+
 DENSE_BACKWARD = register(Exercise(
     id="05-dense_backward",
     title="The backward step of a dense layer",
     names=("dense_backward",),
     arg_names=("X", "W", "dZ"),
     reference=reference_dense_backward,
-    call=lambda f, X, W, dZ: _named_gradients(f["dense_backward"](X, W, dZ)),
+    call=lambda f, X, W, dZ: _named_gradients(
+        call_explaining_shapes(f["dense_backward"], X, W, dZ)),
     cases=(
         Case("the hidden layer of the 3-2-1 network (one sample)", (_X321, _W321, _DZ321),
-             hint="Each gradient has the shape of what it belongs to: dW = X.T @ dZ like W (3, 2), "
-                  "db = dZ.sum(axis=0) like b (2,), dX = dZ @ W.T like X (1, 3)."),
+             hint="One sample, 3 inputs, 2 neurons: dX must be (1, 3) like X, dW (3, 2) like W, "
+                  "db (2,) like b."),
         Case("a batch of 3 samples, 2 inputs, 1 neuron",
              (np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]), np.array([[0.5], [-0.25]]),
               np.array([[0.1], [-0.2], [0.3]])),
-             hint="db adds dZ over the samples (the rows): dZ.sum(axis=0) has one number per "
-                  "neuron, here shape (1,). dW adds input × dZ over the samples: X.T @ dZ."),
+             hint="With 3 samples every sample adds its own contribution to dW and db: a batch "
+                  "gradient is a sum over the samples."),
         Case("a square W (2 inputs, 2 neurons), 4 samples",
              (np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, -1.0]]),
               np.array([[1.0, 2.0], [3.0, 4.0]]),
               np.array([[0.5, -0.5], [1.0, 0.0], [0.0, 1.0], [0.25, 0.25]])),
-             hint="When W is square, a transpose in the wrong place keeps the shape and only the "
-                  "numbers are wrong: dX = dZ @ W.T (not dZ @ W), dW = X.T @ dZ (not dZ.T @ X)."),
+             hint="When W is square, a transpose in the wrong place keeps every shape and only "
+                  "the numbers are wrong: here the shapes cannot tell you, the indices can."),
     ),
     random_cases=_random_layers,
     gradient=GradientCheck(
@@ -114,14 +155,17 @@ DENSE_BACKWARD = register(Exercise(
         gradient=lambda f, X, W, dZ: f["dense_backward"](X, W, dZ)[1],
         wrt=1,
     ),
+    mistakes=DENSE_BACKWARD_MISTAKES,
     hints=(
-        ("Each gradient has the shape of what it belongs to: dX like X (samples × inputs), "
-         "dW like W (inputs × neurons), db like b (neurons,). Let the shapes tell you where the "
-         "transposes go."),
-        ("dW = X.T @ dZ adds, over the samples, each input times each neuron's dZ. db = "
-         "dZ.sum(axis=0) adds dZ over the samples."),
-        ("dX = dZ @ W.T: every input collects the dZ of all the neurons it feeds, weighted by the "
-         "connecting weights. Return the three as a tuple: return dX, dW, db"),
+        ("Write one entry: Z[s, j] = Σ_i X[s, i]·W[i, j] + b[j]. The chain rule says "
+         "∂L/∂W[i, j] = Σ_s ∂L/∂Z[s, j] · ∂Z[s, j]/∂W[i, j]. Which Z's contain W[i, j], and "
+         "with which factor?"),
+        ("Each gradient has the shape of what it belongs to: dX like X (samples × inputs), dW "
+         "like W (inputs × neurons), db like b. A sum over an index is a matrix product in "
+         "which that index stands between the two factors."),
+        ("dW[i, j] = Σ_s X[s, i]·dZ[s, j] sums over the samples s, so s must be the inner index: "
+         "put X on the left turned so that s comes second. dX[s, i] = Σ_j dZ[s, j]·W[i, j] sums "
+         "over the neurons j; db[j] sums dZ[s, j] over s. Return the tuple (dX, dW, db)."),
     ),
     points=2,
     seed=501,
@@ -185,6 +229,69 @@ def _random_321(rng: np.random.Generator):
     return cases
 
 
+def _sigmoid(z: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def mistaken_step_321(weights, x, y, lr, *, slope_of_output=False, uphill=False,
+                      updated_weights_for_hidden=False, no_output_slope=False):
+    """One step of the 3-2-1 network, by hand, with one of the classic slips switched on.
+
+    slope_of_output: the sigmoid's slope taken at the output, σ′(o) = σ(o)(1 − σ(o)), where it
+        belongs at the weighted sum, σ′(net) = o(1 − o) (seed 002's "sigmoid'(a_j)").
+    uphill: w − η·δ·o, a step up the loss.
+    updated_weights_for_hidden: the hidden deltas computed with w46, w56 after their update.
+    no_output_slope: δ6 = y − o6, without the sigmoid's slope."""
+    w = {k: float(v) for k, v in weights.items()}
+    x = [float(v) for v in x]
+
+    def slope(o):
+        return _sigmoid(o) * (1 - _sigmoid(o)) if slope_of_output else o * (1 - o)
+
+    o4 = _sigmoid(x[0] * w["w14"] + x[1] * w["w24"] + x[2] * w["w34"] + w["theta4"])
+    o5 = _sigmoid(x[0] * w["w15"] + x[1] * w["w25"] + x[2] * w["w35"] + w["theta5"])
+    o6 = _sigmoid(o4 * w["w46"] + o5 * w["w56"] + w["theta6"])
+    delta6 = (float(y) - o6) * (1.0 if no_output_slope else slope(o6))
+    sign = -1.0 if uphill else 1.0
+    new = dict(w)
+    new["w46"] = w["w46"] + sign * lr * delta6 * o4
+    new["w56"] = w["w56"] + sign * lr * delta6 * o5
+    new["theta6"] = w["theta6"] + sign * lr * delta6
+    into_hidden = new if updated_weights_for_hidden else w
+    delta4 = slope(o4) * delta6 * into_hidden["w46"]
+    delta5 = slope(o5) * delta6 * into_hidden["w56"]
+    for i, x_i in zip((1, 2, 3), x):
+        new[f"w{i}4"] = w[f"w{i}4"] + sign * lr * delta4 * x_i
+        new[f"w{i}5"] = w[f"w{i}5"] + sign * lr * delta5 * x_i
+    new["theta4"] = w["theta4"] + sign * lr * delta4
+    new["theta5"] = w["theta5"] + sign * lr * delta5
+    return {"delta6": delta6, "delta5": delta5, "delta4": delta4,
+            **{key: new[key] for key in WEIGHT_KEYS}}
+
+
+def _slip(**switch):
+    return lambda weights, x, y, lr: mistaken_step_321(weights, x, y, lr, **switch)
+
+
+BACKPROP_321_MISTAKES = (
+    Mistake("the sigmoid's slope taken at the output, σ′(o), instead of at the weighted sum",
+            "o = σ(net) is already the sigmoid's value, so the slope at net is o·(1 − o); "
+            "σ(o)·(1 − σ(o)) applies the sigmoid a second time.",
+            _slip(slope_of_output=True)),
+    Mistake("the output's δ without the sigmoid's slope",
+            "o6 = σ(net6), so the chain rule from L to net6 passes through σ′(net6) as well as "
+            "through ∂L/∂o6.",
+            _slip(no_output_slope=True)),
+    Mistake("a step uphill (the sign of the update)",
+            "δ is −∂L/∂net here, so adding η·δ·input is the step that lowers the loss; "
+            "subtracting it raises the loss.",
+            _slip(uphill=True)),
+    Mistake("the hidden deltas computed with the updated output weights",
+            "Backpropagation measures every gradient at the same point, the weights of the "
+            "forward pass: compute all the deltas first, then change the weights.",
+            _slip(updated_weights_for_hidden=True)),
+)
+
 BACKPROP_321 = register(Exercise(
     id="05-backprop_321",
     title="One backpropagation step of the 3-2-1 network",
@@ -197,25 +304,28 @@ BACKPROP_321 = register(Exercise(
         Case("the syllabus network: x = (1, 0, 1), target 1, η = 0.9",
              (WEIGHTS_321_ASCII, X_321, Y_321, LR_321),
              hint="Expected δ6 = 0.1312, δ5 = −0.00654, δ4 = −0.00872; then w46 = −0.2608, "
-                  "w35 = 0.1941, θ6 = 0.2181. The hidden deltas use w46 and w56 from before the "
-                  "update."),
+                  "w35 = 0.1941, θ6 = 0.2181."),
         Case("the same network with target 0", (WEIGHTS_321_ASCII, X_321, 0.0, LR_321),
-             hint="With target 0 the output 0.474 is too high: δ6 = (0 − o6)·o6·(1 − o6) is "
-                  "negative and every weight moves the other way."),
+             hint="With target 0 the output 0.474 is too high: every δ changes sign, and every "
+                  "weight moves the other way."),
         Case("input x = (0, 1, 0): only w24, w25 and the biases of the hidden layer change",
              (WEIGHTS_321_ASCII, np.array([0.0, 1.0, 0.0]), Y_321, LR_321),
-             hint="A weight's change is η·δ·(its input): the weights leaving an input that is 0 "
-                  "do not move. A bias behaves like a weight whose input is always 1."),
+             hint="A weight's change is proportional to the value that flows through it: the "
+                  "weights leaving an input that is 0 do not move. A bias behaves like a weight "
+                  "whose input is always 1."),
     ),
     random_cases=_random_321,
+    mistakes=BACKPROP_321_MISTAKES,
     hints=(
-        ("Forward first: net4 = x1·w14 + x2·w24 + x3·w34 + θ4, o4 = σ(net4); the same for "
-         "neuron 5; net6 = o4·w46 + o5·w56 + θ6, o6 = σ(net6)."),
-        ("δ6 = (y − o6)·o6·(1 − o6). Each hidden neuron gets its share through its weight to the "
-         "output: δ4 = o4·(1 − o4)·δ6·w46, δ5 = o5·(1 − o5)·δ6·w56 (the old w46 and w56)."),
-        ("Updates: w_ij ← w_ij + η·δ_j·o_i, where o_i is the value entering the weight (x1, x2, x3 "
-         "for the hidden layer, o4 and o5 for the output), and θ_j ← θ_j + η·δ_j. Compute every "
-         "delta before changing any weight."),
+        ("Forward first, neuron by neuron: net_j = Σ_i w_ij·o_i + θ_j, o_j = σ(net_j). Then "
+         "follow L = ½(y − o6)² back to net6 with the chain rule, one factor per link: "
+         "L → o6 → net6."),
+        ("σ′(net) can be written with the output alone: σ′(net) = o(1 − o). A hidden neuron h "
+         "reaches L only through w_h6, so ∂L/∂net_h = ∂L/∂net6 · ∂net6/∂o_h · ∂o_h/∂net_h. "
+         "Use the weights of the forward pass for every delta."),
+        ("With δ = −∂L/∂net: δ6 is (y − o6) times the slope at the output; δh is its own "
+         "slope times δ6 times w_h6. A weight w_ij changes by η·δ_j times the value o_i that "
+         "enters it (x_i for the hidden layer), a bias by η·δ_j."),
     ),
     points=2,
     seed=502,
@@ -257,15 +367,16 @@ LINE_HINTS = {
     "o5": "net5 = 1·(−0.3) + 0·0.1 + 1·0.2 + 0.2 = 0.1, and σ(0.1) is a little above one half.",
     "net6": "net6 = o4·w46 + o5·w56 + θ6 with the right o5 (0.525): −0.0995 − 0.105 + 0.1.",
     "o6": "The classmate writes two different outputs (0.194 and 0.414), and neither is σ(net6).",
-    "delta6": "δ6 = (1 − o6)·o6·(1 − o6) with the right o6.",
+    "delta6": "δ6 = (1 − o6)·o6·(1 − o6) with the right o6. Judge the value, not the printed "
+              "line: the line's own arithmetic, 0.414·0.586², does not give 0.131.",
     "delta5": "δ5 = o5·(1 − o5)·δ6·w56 with w56 = −0.2: a positive δ6 times a negative weight "
               "gives a negative δ5, and the slope o5(1 − o5) ≤ 0.25 keeps it small.",
     "delta4": "δ4 = o4·(1 − o4)·δ6·w46 with w46 = −0.3 (not 0.2): negative and small.",
     "w46_new": "There is no weight ω16 in this network; the weight into the output from neuron 4 "
-               "is "
-               "w46 = −0.3, and it changes by η·δ6·o4.",
-    "w35_new": "w35 ← w35 + η·δ5·x3 = 0.2 + 0.9·δ5·1, with the right δ5: add the change, do not "
-               "subtract another number.",
+               "is w46 = −0.3, and it changes by η·δ6·o4. The classmate's change is wrong "
+               "too: it multiplies by 0.392, which is not o4.",
+    "w35_new": "w35 ← w35 + η·δ5·x3 with the right δ5, which is negative: the change is negative "
+               "(the classmate's +0.00588 has the wrong sign), so w35 goes down a little.",
     "theta6_new": "θ6 ← θ6 + η·δ6.",
 }
 
@@ -346,7 +457,7 @@ def _probe_backward(network: Sequential, X):
     Returns None when the learner's backward_from_z returns None (not written yet)."""
     network.forward(X)
     for layer in reversed(network.layers):
-        dX = layer.backward_from_z(np.ones_like(layer.a), True)
+        dX = layer.backward_from_z(np.ones_like(layer.a))
         if dX is None:
             return None
         for what, value, shape in (("the dX it returns", dX, layer.X.shape),
@@ -368,9 +479,9 @@ def learner_training(f, problem):
         raise CourseError("MyDense must be a class built on Dense: class MyDense(Dense): ...")
     network, X, y, options = _problem(problem)
     mine = _engine_copy(network, layer_class)
-    if _probe_backward(mine, X) is None:
+    if call_explaining_shapes(_probe_backward, mine, X) is None:
         return None
-    return np.array(fit(mine, X, y, **options).loss)
+    return np.array(call_explaining_shapes(fit, mine, X, y, **options).loss)
 
 
 MY_DENSE = register(Exercise(
@@ -387,15 +498,17 @@ MY_DENSE = register(Exercise(
                   "return dX for the layer below."),
         Case("three blobs, network 2-6-5-3 (ReLU, ReLU, softmax), mini-batches of 16",
              ("blobs",),
-             hint="With three layers the middle one receives the dX of the last: return "
-                  "dense_backward's dX when input_gradient is True."),
+             hint="With three layers the middle one receives the dX of the last: "
+                  "backward_from_z must return it."),
     ),
     hints=(
-        ("backward_from_z(self, dz, input_gradient=True) receives dL/dZ of this layer. The layer "
-         "remembers its input of the forward pass as self.X and its weights as self.W."),
-        ("Call your function: dX, dW, db = dense_backward(self.X, self.W, dz). Store self.dz = dz, "
-         "self.dW = dW, self.db = db."),
-        "Return dX (the first layer may get input_gradient=False and return None instead).",
+        ("backward_from_z receives dL/dZ of this layer. What does your dense_backward need that "
+         "the layer remembered from its forward pass? Look at the attributes of a Dense layer "
+         "after a forward pass (vars(layer))."),
+        ("The optimiser reads the layer's dW and db, and the layer below needs dX: "
+         "store the first two on self (and dz too), return the third."),
+        ("self.X is the input of the forward pass, self.W the weights; "
+         "dense_backward(self.X, self.W, dz) gives all three gradients."),
     ),
     rtol=1e-9,
     atol=1e-12,

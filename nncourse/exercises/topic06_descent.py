@@ -1,4 +1,4 @@
-"""Topic 06, gradient descent: the exercises of solutions/06_gradient_descent.ipynb.
+"""Lesson 06, gradient descent: the exercises of solutions/06_gradient_descent.ipynb.
 
     SGD:       w ← w − η·g
     momentum:  v ← β·v + g;   w ← w − η·v            (as nncourse.optim.Momentum and PyTorch)
@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.errors import CourseError
+from nncourse.grading.mistakes import Mistake
 from nncourse.grading.spec import Case, Exercise, register
 from nncourse.optim import SGD, Adam, Momentum
 
@@ -65,10 +66,23 @@ SGD_STEP = register(Exercise(
              hint="The same rule, element by element: w - lr * grad works on whole arrays."),
     ),
     random_cases=_random_sgd,
+    mistakes=(
+        Mistake("a step uphill (the sign of the update)",
+                "The gradient points to where the loss grows; a step of descent goes the other "
+                "way: a positive gradient must make the parameter smaller.",
+                lambda w, grad, lr: reference_sgd_step(w, -np.asarray(grad, dtype=float), lr)),
+        Mistake("a step without the learning rate",
+                "The gradient gives the direction and the steepness; the learning rate decides "
+                "how far to go along it.",
+                lambda w, grad, lr: reference_sgd_step(w, grad, 1.0)),
+    ),
     hints=(
-        ("The gradient points uphill, towards a larger loss; a step of gradient descent goes the "
-         "other way, by the learning rate times the gradient."),
-        "return w - lr * grad",
+        ("The gradient points uphill, towards a larger loss. Which way must w move for the "
+         "loss to go down, and how far?"),
+        ("The step is proportional to the gradient, and the learning rate is the factor. Check "
+         "the sign on the first case: a negative gradient means the loss falls as w grows."),
+        ("new w = old w, moved against the gradient by lr times the gradient; numpy does the "
+         "same to every entry of an array."),
     ),
     points=1,
     seed=601,
@@ -129,6 +143,27 @@ MOMENTUM_STEP = register(Exercise(
                   "0.1·1.5 = 0.15."),
     ),
     random_cases=_random_momentum,
+    mistakes=(
+        Mistake("the gradient scaled by (1 − β) in the velocity",
+                "Some books average, v ← β·v + (1 − β)·g; this course (like PyTorch) adds the "
+                "whole gradient to the velocity.",
+                lambda w, grad, velocity, lr, beta: reference_momentum_step(
+                    w, (1 - beta) * np.asarray(grad, dtype=float),
+                    velocity, lr, beta)),
+        Mistake("the weight moved with the old velocity",
+                "Update the velocity first; the weight then moves with the new velocity, the "
+                "one that already contains this step's gradient.",
+                lambda w, grad, velocity, lr, beta: {
+                    "velocity": beta * np.asarray(velocity, dtype=float) + grad,
+                    "w": np.asarray(w, dtype=float) - lr * np.asarray(velocity, dtype=float)}),
+        Mistake("a step uphill (the sign of the update)",
+                "The velocity gathers gradients, which point uphill: the weight moves against "
+                "it.",
+                lambda w, grad, velocity, lr, beta: {
+                    "velocity": beta * np.asarray(velocity, dtype=float) + grad,
+                    "w": np.asarray(w, dtype=float)
+                    + lr * (beta * np.asarray(velocity, dtype=float) + grad)}),
+    ),
     hints=(
         ("Two lines, in this order: first the velocity remembers the past and adds the new "
          "gradient, v ← β·v + g; then the weight moves against the velocity, w ← w − η·v."),

@@ -1,4 +1,4 @@
-"""Topic 07, training a network: the exercises of solutions/07_training.ipynb.
+"""Lesson 07, training a network: the exercises of solutions/07_training.ipynb.
 
     He initialisation:  W ~ N(0, 2 / n_in), shape (n_in, n_out)        (nncourse.init.he)
     standardisation:    X' = (X − μ_train) / σ_train, for the training AND the test data
@@ -19,6 +19,7 @@ import numpy as np
 from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
+from nncourse.grading.mistakes import Mistake
 from nncourse.grading.spec import Case, Exercise, register
 from nncourse.network import Sequential, mlp
 from nncourse.training import accuracy, fit
@@ -65,6 +66,25 @@ def _he_case(n_in: int, n_out: int, seed: int, hint: str | None = None) -> Case:
                 atol=4 * spread / np.sqrt(n_in * n_out), rtol=0.05)
 
 
+HE_INIT_MISTAKES = (
+    Mistake("the variance used as the standard deviation",
+            "numpy's normal takes the standard deviation, the square root of the variance; "
+            "a spread of 2/n_in is far too small for a layer of many inputs.",
+            lambda n_in, n_out, seed: {"standard deviation": 2.0 / n_in}),
+    Mistake("n_out used where n_in belongs",
+            "The spread keeps the weighted sum of a neuron as large as its inputs, and that sum "
+            "runs over the layer's inputs: it is the number of inputs that counts.",
+            lambda n_in, n_out, seed: {"standard deviation": float(np.sqrt(2.0 / n_out))}),
+    Mistake("the factor 2 left out (Xavier's 1/n_in, not He's 2/n_in)",
+            "ReLU sets about half of its inputs to 0, which halves the mean square of the "
+            "signal; He's variance makes up for that.",
+            lambda n_in, n_out, seed: {"standard deviation": float(np.sqrt(1.0 / n_in))}),
+    Mistake("W transposed (n_out, n_in)",
+            "W has one row per input and one column per neuron, as in the engine's Dense: "
+            "X @ W must work for X of shape (samples, n_in).",
+            lambda n_in, n_out, seed: {"shape": np.array([n_out, n_in])}),
+)
+
 HE_INIT = register(Exercise(
     id="07-he_init",
     title="He initialisation",
@@ -74,22 +94,22 @@ HE_INIT = register(Exercise(
     call=learner_he_init,
     cases=(
         _he_case(784, 128, 0, hint="W has one row per input and one column per neuron: shape "
-                                   "(n_in, n_out) = (784, 128). Its spread is √(2/784) ≈ "
-                                   "0.0505; if you got 0.00255, its square, you used the "
-                                   "variance 2/n_in as the standard deviation."),
-        _he_case(100, 300, 1, hint="The spread depends on the number of inputs only: "
-                                   "√(2/100) ≈ 0.141, whatever n_out is."),
-        _he_case(2, 5000, 2, hint="With 2 inputs the spread is √(2/2) = 1. The standard "
-                                  "deviation is the square root of the variance 2/n_in."),
+                                   "(n_in, n_out) = (784, 128). With 784 inputs the spread "
+                                   "must be small, but not tiny."),
+        _he_case(100, 300, 1, hint="The spread comes from the variance of one neuron's weighted "
+                                   "sum, which runs over the layer's inputs."),
+        _he_case(2, 5000, 2, hint="With 2 inputs the spread is 1."),
         _he_case(1000, 20, 3),
     ),
+    mistakes=HE_INIT_MISTAKES,
     hints=(
-        ("He initialisation draws every weight from a normal distribution with mean 0 and variance "
-         "2 / n_in (n_in: the number of inputs of the layer). numpy wants the standard deviation, "
-         "the square root of the variance."),
-        ("Use the generator you are given (never np.random.randn, which ignores it): "
-         "rng.normal(0.0, std, size=(n_in, n_out))."),
-        "std = np.sqrt(2.0 / n_in); return rng.normal(0.0, std, size=(n_in, n_out))",
+        ("Set the mean square of the next layer's weighted sum, n_in·s²·½·Var(z), equal to "
+         "Var(z), and solve for the variance s² of one weight."),
+        ("numpy's rng.normal(mean, scale, size) takes the standard deviation as its scale, the "
+         "square root of the variance. Use the generator you are given (never np.random.randn, "
+         "which ignores it)."),
+        ("s² = 2 / n_in: draw an array of shape (n_in, n_out) from rng.normal with mean 0 and "
+         "scale √s²."),
     ),
     points=1,
 ))

@@ -86,6 +86,9 @@ class Exercise:
     kind "value": the learner assigns the variable(s) in `names`; `call(functions)` (default:
         the value of the first name) is compared with `reference()`.
 
+    `mistakes`: the classic mistakes (`nncourse.grading.mistakes.Mistake`), each with what it
+    produces; a failing case whose answer is what one of them produces names that mistake.
+
     `reveal_expected`: whether a failure shows the expected value. By default it does for
     functions (the expected output for a given input is a lesson) and does not for values (there
     the expected value is the answer): the verdict then names the wrong entries, what was given
@@ -108,6 +111,9 @@ class Exercise:
     points: int = 1
     seed: int = 0
     reveal_expected: bool | None = None
+    # the classic mistakes of this exercise, each recognised by what it produces and named in
+    # the verdict (see `nncourse.grading.mistakes`)
+    mistakes: tuple = ()
 
     def __post_init__(self):
         if not EXERCISE_ID.fullmatch(self.id):
