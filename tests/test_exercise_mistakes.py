@@ -222,20 +222,6 @@ def _cases_where_it_shows(exercise, mistake):
     return found
 
 
-@pytest.mark.parametrize(("exercise_id", "mistake"), sorted(WRONG))
-def test_the_mistake_is_named(exercise_id, mistake):
-    exercise = get_exercise(exercise_id)
-    wrong = {exercise.names[0]: WRONG[exercise_id, mistake]}
-    assert run_inline(exercise, wrong).status == "failed"
-    listed = next(m for m in exercise.mistakes if m.name == mistake)
-    cases = _cases_where_it_shows(exercise, listed)
-    assert cases, "the mistake never shows on the exercise's cases"
-    result = run_inline(replace(exercise, cases=tuple(cases), random_cases=None), wrong)
-    text = format_result(result)
-    assert result.n_passed == 0, text
-    assert f"this is what {mistake} gives" in text, text
-
-
 def test_a_right_answer_names_no_mistake():
     result = evaluate("05-dense_backward", lambda X, W, dZ: (dZ @ W.T, X.T @ dZ, dZ.sum(0)))
     assert result.passed
@@ -293,3 +279,115 @@ def test_a_shape_error_inside_my_dense_is_explained():
 
     text = format_result(evaluate("05-my_dense", MyDense))
     assert "gufunc" not in text and "does not fit" in text, text
+
+
+# ------------------------------------------------------------------ the new kinds of exercise
+
+def _two_layer(X, y, params, slope):
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = np.tanh(Z1)
+    P = 1 / (1 + np.exp(-(A1 @ params["W2"] + params["b2"])))
+    dZ2 = (P - y.reshape(-1, 1)) / len(X)
+    dZ1 = (dZ2 @ params["W2"].T) * slope(Z1, A1)
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": A1.T @ dZ2, "db2": dZ2.sum(axis=0)}
+
+
+class _Base:
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data, self.grad = float(data), 0.0
+        self.parents, self.local_grads = tuple(parents), tuple(local_grads)
+
+    def as_value(self, other):
+        return other if isinstance(other, _Base) else type(self)(other)
+
+    def graph(self):
+        order, seen = [], set()
+
+        def visit(node):
+            if id(node) not in seen:
+                seen.add(id(node))
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+        visit(self)
+        return order
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+
+def _value_class(swap=False, tanh_input=False, overwrite=False, reset=True):
+    class Slipped(_Base):
+        def __add__(self, other):
+            other = self.as_value(other)
+            return type(self)(self.data + other.data, (self, other), (1.0, 1.0))
+
+        def __mul__(self, other):
+            other = self.as_value(other)
+            grads = (self.data, other.data) if swap else (other.data, self.data)
+            return type(self)(self.data * other.data, (self, other), grads)
+
+        def tanh(self):
+            t = float(np.tanh(self.data))
+            return type(self)(t, (self,), ((1 - self.data ** 2) if tanh_input else 1 - t * t,))
+
+        def backward(self):
+            order = self.graph()
+            if reset:
+                for node in order:
+                    node.grad = 0.0
+            self.grad = 1.0
+            for node in reversed(order):
+                for parent, local in zip(node.parents, node.local_grads):
+                    if overwrite:
+                        parent.grad = local * node.grad
+                    else:
+                        parent.grad += local * node.grad
+    return Slipped
+
+
+def train_tiny_uphill(start, epochs, lr):
+    from nncourse.value import Value
+
+    from nncourse.exercises.topic05_backprop import tiny_network_losses
+    return list(tiny_network_losses(Value, start, epochs, -lr))
+
+
+WRONG.update({
+    ("05-fixed_backward", "the given bug (tanh′ taken as 1 − z²)"):
+        lambda X, y, params: _two_layer(X, y, params, lambda Z1, A1: 1 - Z1 ** 2),
+    ("05-fixed_backward", "tanh applied twice (1 − tanh(a)², with a = tanh(z) already)"):
+        lambda X, y, params: _two_layer(X, y, params, lambda Z1, A1: 1 - np.tanh(A1) ** 2),
+    ("05-value_backward", "the local gradients of a product swapped"): _value_class(swap=True),
+    ("05-value_backward", "tanh′ taken at the input, 1 − a², instead of 1 − tanh(a)²"):
+        _value_class(tanh_input=True),
+    ("05-value_backward", "a gradient overwritten (=) where it must be added (+=)"):
+        _value_class(overwrite=True),
+    ("05-value_backward", "the gradients not reset before backward"): _value_class(reset=False),
+    ("05-tiny_network", "a step uphill (the sign of the update)"): train_tiny_uphill,
+})
+
+
+def test_the_right_value_class_passes_and_the_engine_agrees():
+    assert evaluate("05-value_backward", _value_class()).passed
+    assert evaluate("05-fixed_backward",
+                    lambda X, y, params: _two_layer(X, y, params, lambda Z1, A1: 1 - A1 ** 2)
+                    ).passed
+
+
+# after every wrong answer above is in WRONG
+@pytest.mark.parametrize(("exercise_id", "mistake"), sorted(WRONG))
+def test_the_mistake_is_named(exercise_id, mistake):
+    exercise = get_exercise(exercise_id)
+    wrong = {exercise.names[0]: WRONG[exercise_id, mistake]}
+    assert run_inline(exercise, wrong).status == "failed"
+    listed = next(m for m in exercise.mistakes if m.name == mistake)
+    cases = _cases_where_it_shows(exercise, listed)
+    assert cases, "the mistake never shows on the exercise's cases"
+    result = run_inline(replace(exercise, cases=tuple(cases), random_cases=None), wrong)
+    text = format_result(result)
+    assert result.n_passed == 0, text
+    assert f"this is what {mistake} gives" in text, text

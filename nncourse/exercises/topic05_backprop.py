@@ -514,3 +514,342 @@ MY_DENSE = register(Exercise(
     atol=1e-12,
     points=1,
 ))
+
+# ------------------------------------------------------------ 5. find the bug with the gradcheck
+
+TWO_LAYER_KEYS = ("dW1", "db1", "dW2", "db2")
+
+
+def two_layer_network(params) -> Sequential:
+    """The 2-3-1 network of exercise 5 (tanh hidden layer, sigmoid output) from its parameters."""
+    return Sequential([Dense.from_weights(params["W1"], params["b1"], "tanh", name="hidden"),
+                       Dense.from_weights(params["W2"], params["b2"], "sigmoid", name="output")])
+
+
+def reference_two_layer_backward(X, y, params):
+    """The engine's gradients of the mean binary cross-entropy of the 2-3-1 network."""
+    net = two_layer_network(params)
+    net.forward(np.asarray(X, dtype=float))
+    net.backward(np.asarray(y, dtype=float).reshape(-1, 1), "binary_crossentropy")
+    hidden, output = net.layers
+    return {"dW1": hidden.dW, "db1": hidden.db, "dW2": output.dW, "db2": output.db}
+
+
+def slipped_two_layer_backward(X, y, params, tanh_slope):
+    """The same gradients by hand, with the hidden layer's slope computed by `tanh_slope(Z1, A1)`
+    (the given bug, 1 − Z1², or applying tanh twice, 1 − tanh(A1)²)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float).reshape(-1, 1)
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = np.tanh(Z1)
+    P = 1 / (1 + np.exp(-(A1 @ params["W2"] + params["b2"])))
+    dZ2 = (P - y) / len(X)
+    dZ1 = (dZ2 @ params["W2"].T) * tanh_slope(Z1, A1)
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": A1.T @ dZ2, "db2": dZ2.sum(axis=0)}
+
+
+def _two_layer_case(seed: int, n: int):
+    rng = np.random.default_rng(seed)
+    params = {"W1": rng.normal(size=(2, 3)), "b1": rng.normal(size=3),
+              "W2": rng.normal(size=(3, 1)), "b2": rng.normal(size=1)}
+    return rng.normal(size=(n, 2)), (rng.uniform(size=n) > 0.5).astype(float), params
+
+
+def _named_two_layer(result):
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        raise CourseError(f"fixed_backward must return a dict with the keys dW1, db1, dW2, db2; "
+                          f"it returned {_what(result)}.")
+    return result
+
+
+# Which gradients does the given bug spoil? (True: wrong, False: right)
+WRONG_GRADIENTS = {"dW1": True, "db1": True, "dW2": False, "db2": False}
+
+WHICH_GRADIENTS = register(Exercise(
+    id="05-which_gradients",
+    title="Which gradients of the given backward pass are wrong?",
+    names=("wrong_gradients",),
+    kind="value",
+    reference=lambda: WRONG_GRADIENTS,
+    hints=(
+        ("Compare each of the four gradients of buggy_backward with numerical_gradient of "
+         "two_layer_loss for the same parameter, and print the relative error of each."),
+        ("A relative error around 1e-8 or below is a right gradient; one far above 1e-4 is "
+         "wrong. A bug in one layer spoils that layer's gradients and everything below it, "
+         "never what lies above it."),
+    ),
+    points=1,
+))
+
+FIXED_BACKWARD = register(Exercise(
+    id="05-fixed_backward",
+    title="Fix the backward pass",
+    names=("fixed_backward",),
+    arg_names=("X", "y", "params"),
+    reference=reference_two_layer_backward,
+    call=lambda f, X, y, params: _named_two_layer(
+        call_explaining_shapes(f["fixed_backward"], X, y, params)),
+    cases=(
+        Case("the network and data of the notebook", _two_layer_case(7, 5),
+             hint="Only the hidden layer's gradients were wrong: the bug is between dA1 and dZ1."),
+        Case("one sample", _two_layer_case(8, 1)),
+        Case("twelve samples", _two_layer_case(9, 12)),
+    ),
+    mistakes=(
+        Mistake("the given bug (tanh′ taken as 1 − z²)",
+                "tanh′(z) = 1 − tanh(z)²: the square belongs to the layer's output, not to its "
+                "weighted sum.",
+                lambda X, y, params: slipped_two_layer_backward(
+                    X, y, params, lambda Z1, A1: 1 - Z1 ** 2)),
+        Mistake("tanh applied twice (1 − tanh(a)², with a = tanh(z) already)",
+                "A1 is already tanh(Z1): the slope is 1 − A1², with no second tanh.",
+                lambda X, y, params: slipped_two_layer_backward(
+                    X, y, params, lambda Z1, A1: 1 - np.tanh(A1) ** 2)),
+    ),
+    hints=(
+        ("The gradient check told you which gradients are wrong; read the lines that produce "
+         "them, from dA1 down. Which one uses a derivative?"),
+        ("Write the derivative of tanh in terms of tanh itself, and ask which of the arrays in "
+         "the function holds tanh(Z1)."),
+    ),
+    rtol=1e-7,
+    atol=1e-10,
+    points=2,
+    seed=505,
+))
+
+
+def _two_layer_loss(X, y, params):
+    from nncourse.losses import BinaryCrossEntropy
+
+    return BinaryCrossEntropy().value(two_layer_network(params).forward(np.asarray(X)),
+                                      np.asarray(y, dtype=float).reshape(-1, 1))
+
+# ------------------------------------------------------------ 6. Value's backward, by the learner
+
+EXPRESSIONS = {
+    "a + b": lambda a, b: a + b,
+    "a · b": lambda a, b: a * b,
+    "tanh(a)": lambda a, b: a.tanh(),
+    "a · a (a used twice)": lambda a, b: a * a,
+    "3 · a + b · b": lambda a, b: 3 * a + b * b,
+    "a neuron, tanh(2·a + (−1)·b + 0.5)": lambda a, b: (2 * a + (-1) * b + 0.5).tanh(),
+    "a small graph, tanh(a · b) · (a + b)": lambda a, b: (a * b).tanh() * (a + b),
+}
+TWICE = "backward called twice on a · b + a"
+
+
+def _gradients_of(value_class, expression: str, a: float, b: float) -> dict:
+    """Build the expression from two leaves of `value_class`, run backward, read the gradients."""
+    leaf_a, leaf_b = value_class(a), value_class(b)
+    if expression == TWICE:
+        out = leaf_a * leaf_b + leaf_a
+        out.backward()
+    else:
+        out = EXPRESSIONS[expression](leaf_a, leaf_b)
+    if out is None:
+        return None
+    out.backward()
+    return {"value": float(out.data), "a.grad": float(leaf_a.grad), "b.grad": float(leaf_b.grad)}
+
+
+def reference_value_gradients(expression, a, b):
+    from nncourse.value import Value
+
+    return _gradients_of(Value, expression, a, b)
+
+
+class SlippedValue:
+    """A scalar Value with one of the classic slips of a hand-written backward switched on.
+
+    product_swapped: ∂(a·b)/∂a written as a (it is b).  tanh_of_input: tanh′ as 1 − a² of the
+    input (it is 1 − t² of the output t).  overwrite: parent.grad = ... instead of +=.
+    no_reset: gradients not set to 0 before a backward pass."""
+
+    slips: frozenset = frozenset()
+
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data, self.grad = float(data), 0.0
+        self.parents, self.local_grads = parents, local_grads
+
+    def _new(self, data, parents, local_grads):
+        return type(self)(data, parents, local_grads)
+
+    def _as(self, other):
+        return other if isinstance(other, SlippedValue) else type(self)(other)
+
+    def __add__(self, other):
+        other = self._as(other)
+        return self._new(self.data + other.data, (self, other), (1.0, 1.0))
+
+    def __mul__(self, other):
+        other = self._as(other)
+        grads = (self.data, other.data) if "product_swapped" in self.slips else \
+            (other.data, self.data)
+        return self._new(self.data * other.data, (self, other), grads)
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def tanh(self):
+        t = float(np.tanh(self.data))
+        slope = 1 - self.data ** 2 if "tanh_of_input" in self.slips else 1 - t * t
+        return self._new(t, (self,), (slope,))
+
+    def backward(self):
+        order, seen = [], set()
+
+        def visit(node):
+            if id(node) not in seen:
+                seen.add(id(node))
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+
+        visit(self)
+        if "no_reset" not in self.slips:
+            for node in order:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            for parent, local in zip(node.parents, node.local_grads):
+                if "overwrite" in self.slips:
+                    parent.grad = local * node.grad
+                else:
+                    parent.grad += local * node.grad
+
+
+def _slipped(slip: str):
+    value_class = type(f"Slipped_{slip}", (SlippedValue,), {"slips": frozenset({slip})})
+    return lambda expression, a, b: _gradients_of(value_class, expression, a, b)
+
+
+def _value_class_answer(f, expression, a, b):
+    value_class = f["MyValue"]
+    if not isinstance(value_class, type):
+        raise CourseError("MyValue must be a class: class MyValue(ValueBase): ...")
+    return _gradients_of(value_class, expression, a, b)
+
+
+VALUE_BACKWARD = register(Exercise(
+    id="05-value_backward",
+    title="Backpropagation in a graph of numbers: +, × and tanh",
+    names=("MyValue",),
+    arg_names=("expression", "a", "b"),
+    reference=reference_value_gradients,
+    call=_value_class_answer,
+    cases=tuple(Case(f"{name}, a = {a}, b = {b}", (name, a, b))
+                for name, a, b in [("a + b", 2.0, -3.0), ("a · b", 2.0, -3.0),
+                                   ("tanh(a)", 0.5, 0.0), ("a · a (a used twice)", 3.0, 0.0),
+                                   ("3 · a + b · b", -1.5, 2.0),
+                                   ("a neuron, tanh(2·a + (−1)·b + 0.5)", 0.3, -0.4),
+                                   ("a small graph, tanh(a · b) · (a + b)", 0.7, -1.2),
+                                   (TWICE, 1.5, 2.0)]),
+    mistakes=(
+        Mistake("the local gradients of a product swapped",
+                "In out = a·b, nudging a by ε moves out by ε·b: ∂out/∂a is the other factor.",
+                _slipped("product_swapped")),
+        Mistake("tanh′ taken at the input, 1 − a², instead of 1 − tanh(a)²",
+                "The slope of tanh is written with its output t = tanh(a): 1 − t².",
+                _slipped("tanh_of_input")),
+        Mistake("a gradient overwritten (=) where it must be added (+=)",
+                "A value used twice collects the gradient of every path through it: each path "
+                "adds its share.",
+                _slipped("overwrite")),
+        Mistake("the gradients not reset before backward",
+                "Each backward pass must start from zero, or a second call adds the gradients "
+                "again and doubles them.",
+                _slipped("no_reset")),
+    ),
+    hints=(
+        ("Each operation knows its local gradients the moment it computes its output: for "
+         "out = a + b, how much does out move when a moves by ε? And for a·b, and for tanh(a)? "
+         "backward then multiplies along every path (the chain rule) and adds up the paths."),
+        ("Record the local gradients with the output (local_grads). In backward, visit the "
+         "nodes from the output back to the leaves (reversed(self.graph())), so that a node's "
+         "gradient is complete before it is passed on; start by setting every grad to 0 and "
+         "the output's to 1."),
+        ("Local gradients: a + b gives (1, 1); a·b gives (b, a); tanh gives 1 − t² with t the "
+         "output. Passing on: parent.grad += local_grad · node.grad."),
+    ),
+    atol=1e-12,
+    rtol=1e-9,
+    points=2,
+    seed=506,
+))
+
+# ------------------------------------------------------------ 7. a tiny network of Values
+
+TINY_X = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
+TINY_Y = (-1.0, 1.0, 1.0, -1.0)  # XOR, with tanh's targets ±1
+TINY_START = {"w11": 0.3, "w12": 0.8, "w21": 0.3, "w22": -1.3, "b1": 0.9, "b2": 0.4,
+              "v1": -0.5, "v2": 0.6, "c": 0.4}
+
+
+def tiny_network_losses(value_class, start, epochs, lr):
+    """Train the 2-2-1 tanh network of exercise 7 with full-batch gradient descent on
+    L = mean ½(o − y)², every number a `value_class`; the loss of every epoch, before its step."""
+    params = {name: value_class(float(v)) for name, v in start.items()}
+    losses = []
+    for _ in range(int(epochs)):
+        total = None
+        for (x1, x2), y in zip(TINY_X, TINY_Y):
+            h1 = (params["w11"] * x1 + params["w21"] * x2 + params["b1"]).tanh()
+            h2 = (params["w12"] * x1 + params["w22"] * x2 + params["b2"]).tanh()
+            o = (params["v1"] * h1 + params["v2"] * h2 + params["c"]).tanh()
+            error = o + (-y)
+            term = 0.5 * (error * error)
+            total = term if total is None else total + term
+        loss = total * (1.0 / len(TINY_X))
+        loss.backward()
+        losses.append(float(loss.data))
+        for p in params.values():
+            p.data -= lr * p.grad
+    return np.array(losses)
+
+
+def reference_tiny_training(epochs, lr):
+    from nncourse.value import Value
+
+    return tiny_network_losses(Value, TINY_START, epochs, lr)
+
+
+def learner_tiny_training(f, epochs, lr):
+    losses = f["train_tiny"](dict(TINY_START), epochs, lr)
+    if losses is None:
+        return None
+    return np.asarray(losses, dtype=float).reshape(-1)
+
+
+TINY_NETWORK = register(Exercise(
+    id="05-tiny_network",
+    title="A tiny network of Values learns XOR",
+    names=("train_tiny",),
+    arg_names=("epochs", "lr"),
+    reference=reference_tiny_training,
+    call=learner_tiny_training,
+    cases=(
+        Case("3 epochs, η = 0.5", (3, 0.5),
+             hint="The first loss is the one of the starting weights, before any step; then one "
+                  "step per epoch on the gradient of the mean loss over the four corners."),
+        Case("150 epochs, η = 0.5: it learns", (150, 0.5),
+             hint="A loss that does not fall: is the step going against the gradient, and are "
+                  "the gradients of the previous epoch cleared before the next backward?"),
+    ),
+    mistakes=(
+        Mistake("a step uphill (the sign of the update)",
+                "p.grad is ∂L/∂p: the loss falls when p moves against it.",
+                lambda epochs, lr: reference_tiny_training(epochs, -lr)),
+    ),
+    hints=(
+        ("Per epoch: build the loss of the four corners as one Value (each corner through the "
+         "network, the squared errors added, divided by 4), call backward once, then move every "
+         "parameter."),
+        ("A parameter is a MyValue whose .data you change in place after backward: "
+         "p.data -= lr * p.grad. Record loss.data before the step."),
+    ),
+    rtol=1e-9,
+    atol=1e-12,
+    points=2,
+))
