@@ -378,6 +378,110 @@ def test_the_right_value_class_passes_and_the_engine_agrees():
                     ).passed
 
 
+
+def _sigmoid_stable(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def adam_without_correction(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return w - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def adam_returning_corrected(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
+def standardize_test_by_itself(X_train, X_test):
+    def scaled(X):
+        std = X.std(axis=0)
+        return (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    return scaled(X_train), scaled(X_test)
+
+
+def standardize_whole_matrix(X_train, X_test):
+    return (X_train - X_train.mean()) / X_train.std(), (X_test - X_train.mean()) / X_train.std()
+
+
+def softmax_whole_batch(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+WRONG.update({
+    ("01-weighted_sum", "the bias forgotten"):
+        lambda inputs, weights, bias: float(np.dot(inputs, weights)),
+    ("01-weighted_sum", "the bias added once per input"):
+        lambda inputs, weights, bias: float(sum(x * w + bias for x, w in zip(inputs, weights))),
+    ("01-neuron_output", "the activation forgotten"):
+        lambda inputs, weights, bias: float(np.dot(inputs, weights) + bias),
+    ("01-neuron_batch", "the bias forgotten"):
+        lambda X, weights, bias: np.maximum(0.0, np.asarray(X) @ np.asarray(weights)),
+    ("02-sigmoid_derivative", "the slope formula applied to z instead of σ(z)"):
+        lambda z: z * (1 - z),
+    ("02-sigmoid_derivative", "the sigmoid applied twice, σ′(σ(z))"):
+        lambda z: _sigmoid_stable(_sigmoid_stable(z)) * (1 - _sigmoid_stable(_sigmoid_stable(z))),
+    ("02-tanh_derivative", "the slope taken at the input, 1 − z², instead of 1 − tanh(z)²"):
+        lambda z: 1 - z ** 2,
+    ("02-tanh_derivative", "the square forgotten, 1 − tanh(z)"): lambda z: 1 - np.tanh(z),
+    ("02-softmax", "the batch normalised as a whole instead of row by row"): softmax_whole_batch,
+    ("03-layer_shapes", "W transposed (neurons × inputs)"):
+        lambda n, sizes: [((b, a), (b,), (n, b)) for a, b in zip(sizes, sizes[1:])],
+    ("06-adam_step", "no bias correction"): adam_without_correction,
+    ("06-adam_step", "the corrected averages returned instead of m and v"):
+        adam_returning_corrected,
+    ("07-standardize", "the test set scaled with its own statistics"): standardize_test_by_itself,
+    ("07-standardize", "one mean and one standard deviation for the whole matrix"):
+        standardize_whole_matrix,
+})
+
+# value exercises: the learner's value itself makes the mistake
+WRONG_VALUES = {
+    ("04-logit_gradients", "the sigmoid's slope left out of the squared error's gradient"):
+        {"squared error": 2 * (0.01 - 1), "cross-entropy": 0.01 - 1},
+    ("04-logit_gradients", "the gradients taken with respect to p, not z"):
+        {"squared error": 2 * (0.01 - 1), "cross-entropy": -1 / 0.01},
+    ("06-stable_rates", "the 2 of the gradient left out"):
+        {"largest learning rate that converges": 2.0, "learning rate that lands in one step": 1.0},
+}
+WRONG.update(WRONG_VALUES)
+
+
+@pytest.mark.parametrize(("exercise_id", "mistake"), sorted(WRONG_VALUES))
+def test_a_mistaken_value_is_named_without_giving_the_answer(exercise_id, mistake):
+    exercise = get_exercise(exercise_id)
+    result = run_inline(exercise, {exercise.names[0]: WRONG_VALUES[exercise_id, mistake]})
+    text = format_result(result)
+    assert f"this is what {mistake} gives" in text, text
+    for value in exercise.reference().values():  # the right values are not given away
+        token = f"{value:.3g}"
+        assert len(token.lstrip("-")) <= 3 or token not in text, token
+
+
+def test_the_capstone_sees_a_first_loss_far_from_ln_3():
+    """He weights in the output layer too: a fresh network already confident, first loss ≈ 1.7."""
+    def train_tabular(X, y, rng):
+        sizes = [10, 64, 32, 3]
+        params = [(rng.normal(0, np.sqrt(2 / a), size=(a, b)), np.zeros(b))
+                  for a, b in zip(sizes, sizes[1:])]
+        A = X
+        for index, (W, b) in enumerate(params):
+            A = A @ W + b if index == 2 else np.maximum(0, A @ W + b)
+        P = np.exp(A - A.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        return params, [float(-np.mean(np.log(P[np.arange(len(y)), y])))]
+
+    result = evaluate("07-capstone", train_tabular)
+    assert result.status == "failed"
+    assert "first loss close to ln 3" in result.failure.reason, result.failure.reason
+
+
 # after every wrong answer above is in WRONG
 @pytest.mark.parametrize(("exercise_id", "mistake"), sorted(WRONG))
 def test_the_mistake_is_named(exercise_id, mistake):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncourse.exercises.shapes import call_explaining_shapes
+from nncourse.grading.mistakes import Mistake
 from nncourse.grading.spec import Case, Exercise, register
 from nncourse.layers import Neuron
 
@@ -72,6 +74,15 @@ WEIGHTED_SUM = register(Exercise(
         Case("a single input", ([2.0], [-1.5], 0.0)),
     ),
     random_cases=lambda rng: _random_vectors(rng, 5),
+    mistakes=(
+        Mistake("the bias forgotten",
+                "The bias is part of the weighted sum: a neuron whose inputs are all 0 still "
+                "has it.",
+                lambda inputs, weights, bias: float(np.dot(inputs, weights))),
+        Mistake("the bias added once per input",
+                "Each input has its own weight, but the neuron has one bias, added once.",
+                lambda inputs, weights, bias: float(np.dot(inputs, weights) + len(inputs) * bias)),
+    ),
     hints=(
         "Pair each input with its weight: inputs[0] with weights[0], inputs[1] with weights[1], "
         "and so on.",
@@ -100,6 +111,11 @@ NEURON_OUTPUT = register(Exercise(
         Case("a weighted sum of exactly zero", ([1.0, 1.0], [0.5, -0.5], 0.0)),
     ),
     random_cases=lambda rng: _random_vectors(rng, 6),
+    mistakes=(
+        Mistake("the activation forgotten",
+                "The neuron's output is ReLU of its weighted sum: a negative sum becomes 0.",
+                reference_weighted_sum),
+    ),
     hints=(
         "Two steps: the weighted sum z (your weighted_sum does it), then the activation.",
         "ReLU(z) = max(0, z): negative z becomes 0, anything else stays as it is.",
@@ -127,11 +143,18 @@ NEURON_BATCH = register(Exercise(
                   "not a single number."),
     ),
     random_cases=_random_batches,
+    call=lambda f, X, weights, bias: call_explaining_shapes(f["neuron_batch"], X, weights, bias),
+    mistakes=(
+        Mistake("the bias forgotten",
+                "Every sample's weighted sum gets the bias, so every row does.",
+                lambda X, weights, bias: reference_neuron_batch(X, weights, 0.0)),
+    ),
     hints=(
         "X has one sample per row: shape (n_samples, n_inputs). The answer has one output per "
-        "sample: shape (n_samples,).",
-        "X @ weights computes every row's weighted sum at once; adding the bias adds it to each.",
-        "np.maximum(0, z) applies ReLU element by element (max(0, z) only works on one number).",
+        "sample: shape (n_samples,). Which product of X and the weights vector has that shape?",
+        "A matrix (n, k) times a vector (k,) gives a vector (n,): each row's weighted sum, all at "
+        "once; adding a number adds it to each.",
+        "Python's max(0, z) compares two numbers; numpy has an element-by-element version.",
     ),
     points=2,
     seed=103,

@@ -299,13 +299,22 @@ LAYER_SHAPES = register(Exercise(
              hint="A bias vector of one number has shape (1,): write it (1,), with the comma."),
     ),
     random_cases=_random_shape_cases,
+    mistakes=(
+        Mistake("W transposed (neurons × inputs)",
+                "W must fit the product X @ W for X of shape (samples, inputs): its rows match "
+                "X's columns.",
+                lambda n_samples, sizes: [((n_out, n_in), (n_out,), (n_samples, n_out))
+                                          for n_in, n_out in zip(sizes, sizes[1:])]),
+    ),
     hints=(
-        "Return one item per layer, in order; each item is a tuple of three shapes: "
-        "(shape of W, shape of b, shape of the layer's output).",
-        "A layer from n_in inputs to n_out neurons: W is (n_in, n_out), b is (n_out,), and its "
-        "output for the batch is (n_samples, n_out). None of them depends on the weights' values.",
-        "[((n_in, n_out), (n_out,), (n_samples, n_out)) for n_in, n_out in "
-        "zip(layer_sizes, layer_sizes[1:])]",
+        ("Return one item per layer, in order; each item is a tuple of three shapes: "
+         "(shape of W, shape of b, shape of the layer's output). Start from the product "
+         "Z = X @ W + b and ask what each factor must look like for it to work."),
+        ("The layer's input has shape (n_samples, n_in). For X @ W to work, W's rows must match "
+         "X's columns; its columns are the layer's neurons. b adds one number per neuron. None "
+         "of it depends on the weights' values."),
+        ("zip(layer_sizes, layer_sizes[1:]) gives each layer's (n_in, n_out); build the three "
+         "shapes from those and n_samples."),
     ),
     points=1,
     seed=304,
@@ -336,10 +345,10 @@ COUNT_PARAMETERS = register(Exercise(
                 lambda sizes: sum(a * b + a for a, b in zip(sizes, sizes[1:]))),
     ),
     hints=(
-        "layer_sizes lists the input size, then the size of every layer: [10, 64, 32, 3] has "
-        "three layers, 10 → 64, 64 → 32 and 32 → 3.",
-        "A layer from n_in inputs to n_out neurons has n_in·n_out weights and n_out biases.",
-        "zip(layer_sizes, layer_sizes[1:]) gives the (n_in, n_out) pairs.",
+        ("layer_sizes lists the input size, then the size of every layer: [10, 64, 32, 3] has "
+         "three layers, 10 → 64, 64 → 32 and 32 → 3. Your layer_shapes knows the shape of every "
+         "parameter array."),
+        "The number of entries of an array of shape (a, b) is a·b; of shape (b,), b.",
     ),
     points=1,
     seed=305,

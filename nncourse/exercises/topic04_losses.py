@@ -189,10 +189,11 @@ MSE_GRADIENT = register(Exercise(
     ),
     mistakes=MSE_GRADIENT_MISTAKES,
     hints=(
-        "Differentiate (1/N)·Σ (ŷ − y)² with respect to one prediction ŷ_i: only one term of "
-        "the sum contains it.",
-        "d/dŷ_i of (ŷ_i − y_i)² is 2·(ŷ_i − y_i); keep the 1/N of the mean.",
-        "return 2 * (y_pred - y_true) / y_pred.size",
+        ("Differentiate (1/N)·Σ (ŷ − y)² with respect to one prediction ŷ_i: only one term of "
+         "the sum contains it."),
+        ("The derivative of a square u² is 2u·u′; here u = ŷ_i − y_i and u′ = 1. The 1/N of the "
+         "mean stays, and N counts every number of the batch."),
+        "np.size gives N; the result has the shape of y_pred.",
     ),
     points=1,
     seed=402,
@@ -336,12 +337,53 @@ CROSS_ENTROPY_GRADIENT = register(Exercise(
                 lambda logits, labels: -reference_cross_entropy_gradient(logits, labels)),
     ),
     hints=(
-        "Softmax followed by cross-entropy has a famously simple gradient: "
-        "dL/ds = (softmax(s) − y) / n, with y the one-hot targets.",
-        "np.eye(k)[labels] turns the labels into one-hot rows; softmax is imported in the first "
-        "cell.",
-        "Y = np.eye(logits.shape[1])[labels]; return (softmax(logits) - Y) / logits.shape[0]",
+        ("Start from one sample's loss, log Σ_k e^(s_k) − s_c, and differentiate it with "
+         "respect to one logit s_j. Two cases: j is the true class c, or it is not."),
+        ("∂/∂s_j of log Σ_k e^(s_k) is e^(s_j) / Σ_k e^(s_k), which is softmax(s)_j; the term "
+         "−s_c adds −1 only when j = c. The batch loss is a mean over n rows."),
+        ("One-hot rows: np.eye(k)[labels]. softmax is imported in the first cell. Every row of "
+         "the gradient is divided by n."),
     ),
     points=1,
     seed=406,
+))
+
+
+# ------------------------------------------------------------------ 7. why cross-entropy trains
+
+P_WRONG, Y_TRUE = 0.01, 1.0
+
+
+def reference_logit_gradients():
+    """∂L/∂z at p = σ(z) = 0.01 with y = 1, for the squared error (y − p)² and for the binary
+    cross-entropy, through the sigmoid: 2(p − y)·p(1 − p) and p − y."""
+    p, y = P_WRONG, Y_TRUE
+    return {"squared error": 2 * (p - y) * p * (1 - p), "cross-entropy": p - y}
+
+
+LOGIT_GRADIENTS = register(Exercise(
+    id="04-logit_gradients",
+    title="Why cross-entropy trains faster: the gradient at the logit",
+    names=("logit_gradients",),
+    kind="value",
+    reference=reference_logit_gradients,
+    rtol=2e-3,
+    atol=1e-6,
+    mistakes=(
+        Mistake("the gradients taken with respect to p, not z",
+                "The question is about the logit z, the number the weights move directly.",
+                lambda: {"squared error": 2 * (P_WRONG - Y_TRUE),
+                         "cross-entropy": -Y_TRUE / P_WRONG + (1 - Y_TRUE) / (1 - P_WRONG)}),
+        Mistake("the sigmoid's slope left out of the squared error's gradient",
+                "p = σ(z): the chain rule from the loss to z passes through σ′(z) = p(1 − p), "
+                "and that factor is what makes the squared error's gradient so small here.",
+                lambda: {"squared error": 2 * (P_WRONG - Y_TRUE)}),
+    ),
+    hints=(
+        ("Both losses reach z through p = σ(z), and σ′(z) = p(1 − p). Write ∂L/∂z = ∂L/∂p · "
+         "∂p/∂z for each loss."),
+        ("For (y − p)², ∂L/∂p = 2(p − y). For −[y log p + (1 − y) log(1 − p)], ∂L/∂p = "
+         "(p − y) / (p(1 − p)): the slope of the sigmoid cancels."),
+    ),
+    points=1,
 ))

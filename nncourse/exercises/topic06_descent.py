@@ -313,6 +313,12 @@ def _random_adam(rng: np.random.Generator):
     return cases
 
 
+def _corrected_returned(w, grad, m, v, t, lr, beta1, beta2, eps):
+    result = reference_adam_step(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return {"w": result["w"], "m": result["m"] / (1 - beta1 ** t),
+            "v": result["v"] / (1 - beta2 ** t)}
+
+
 ADAM_STEP = register(Exercise(
     id="06-adam_step",
     title="One step of Adam",
@@ -333,13 +339,64 @@ ADAM_STEP = register(Exercise(
                   "(t counts from 1); return the new m and v, not m̂ and v̂."),
     ),
     random_cases=_random_adam,
+    mistakes=(
+        Mistake("no bias correction",
+                "m and v start at 0, so after t steps of a steady gradient g, m is only "
+                "(1 − β₁ᵗ)·g: divide it (and v) by the factor that makes up for the start.",
+                lambda w, grad, m, v, t, lr, beta1, beta2, eps: reference_adam_step(
+                    w, grad, m, v, 10**6, lr, beta1, beta2, eps)),
+        Mistake("the corrected averages returned instead of m and v",
+                "m̂ and v̂ are only for this step's size; what the next step builds on is m and "
+                "v themselves.",
+                lambda w, grad, m, v, t, lr, beta1, beta2, eps: _corrected_returned(
+                    w, grad, m, v, t, lr, beta1, beta2, eps)),
+    ),
     hints=(
         ("First the two moving averages: m ← β₁·m + (1 − β₁)·g and v ← β₂·v + (1 − β₂)·g² "
-         "(g² element by element)."),
-        ("Then the bias corrections m̂ = m / (1 − β₁**t), v̂ = v / (1 − β₂**t), and the step "
-         "w ← w − η·m̂ / (√v̂ + ε)."),
-        "Return the new w, m and v: return w_new, m_new, v_new",
+         "(g² element by element). Then ask what m would be after t steps of the same gradient "
+         "g, starting from 0."),
+        ("It is a geometric sum: m_t = (1 − β₁)(1 + β₁ + … + β₁ᵗ⁻¹)·g = (1 − β₁ᵗ)·g. The same "
+         "for v with β₂ and g². Divide by those factors to get m̂ and v̂, then step by "
+         "η·m̂ / (√v̂ + ε) against the gradient."),
+        "Return the new w, m and v (not m̂ and v̂): t counts this step from 1.",
     ),
     points=1,
     seed=604,
+))
+
+
+# ------------------------------------------------------------------ 5. how large a step is safe
+
+STABLE_LR_KEYS = ("largest learning rate that converges", "learning rate that lands in one step")
+
+
+def reference_stable_rates():
+    """For L(w) = (w − 3)², w − 3 ← (1 − 2η)(w − 3): the walk converges for |1 − 2η| < 1, that
+    is η < 1, and lands on the minimum in one step at η = ½."""
+    return {"largest learning rate that converges": 1.0,
+            "learning rate that lands in one step": 0.5}
+
+
+STABLE_RATES = register(Exercise(
+    id="06-stable_rates",
+    title="How large a learning rate is safe?",
+    names=("stable_rates",),
+    kind="value",
+    reference=reference_stable_rates,
+    rtol=1e-3,
+    atol=1e-6,
+    mistakes=(
+        Mistake("the 2 of the gradient left out",
+                "The gradient of (w − 3)² is 2(w − 3): a step multiplies the distance to the "
+                "minimum by 1 − 2η, not 1 − η.",
+                lambda: {"largest learning rate that converges": 2.0,
+                         "learning rate that lands in one step": 1.0}),
+    ),
+    hints=(
+        ("Write one step for L(w) = (w − 3)² and look at the distance to the minimum, d = w − 3: "
+         "the step multiplies d by a factor that depends on η only."),
+        ("d ← (1 − 2η)·d. The walk shrinks d when that factor lies between −1 and 1, and lands "
+         "at once when it is 0. The lesson's η = 1.05 gives a factor of −1.1."),
+    ),
+    points=1,
 ))

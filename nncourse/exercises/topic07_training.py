@@ -19,6 +19,7 @@ import numpy as np
 from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
+from nncourse.exercises.shapes import call_explaining_shapes
 from nncourse.grading.mistakes import Mistake
 from nncourse.grading.spec import Case, Exercise, register
 from nncourse.network import Sequential, mlp
@@ -177,14 +178,27 @@ STANDARDIZE = register(Exercise(
              hint="A test sample exactly at the training mean becomes [0, 0]."),
     ),
     random_cases=_random_standardize,
+    mistakes=(
+        Mistake("the test set scaled with its own statistics",
+                "The mean and standard deviation are part of the model, fixed by the training "
+                "data: a test sample must be scaled exactly as the training samples were.",
+                lambda X_train, X_test: {"X_test": reference_standardize(X_test, X_test)[
+                    "X_train"]}),
+        Mistake("one mean and one standard deviation for the whole matrix",
+                "Each feature (column) has its own unit and spread: take the statistics along "
+                "the samples, column by column.",
+                lambda X_train, X_test: {
+                    "X_train": (X_train - X_train.mean()) / X_train.std(),
+                    "X_test": (X_test - X_train.mean()) / X_train.std()}),
+    ),
     hints=(
-        ("Compute the mean and the standard deviation of every column of X_train "
-         "(axis=0), once. Then apply (X − mean) / std to X_train and to X_test with those same "
-         "numbers."),
-        ("mean = X_train.mean(axis=0); std = X_train.std(axis=0) (np.std divides by n, as the "
-         "course does). Never compute statistics of X_test."),
-        ("Guard against a constant column: std = np.where(std > 0, std, 1.0). "
-         "Return both: return (X_train - mean) / std, (X_test - mean) / std"),
+        ("Think of the network in use: it receives one new sample. What could its own mean and "
+         "standard deviation even be? Whatever scaling the training data got, a new sample must "
+         "get the same."),
+        ("The statistics come from X_train, column by column (axis=0), computed once; both sets "
+         "are transformed with them. np.std divides by n, as the course does."),
+        ("A constant training column has standard deviation 0: replace it by 1 "
+         "(np.where(std > 0, std, 1.0)), so the column becomes 0 instead of NaN."),
     ),
     points=2,
     seed=702,
@@ -257,4 +271,99 @@ TRAIN = register(Exercise(
     rtol=1e-9,
     atol=1e-12,
     points=2,
+))
+
+# ------------------------------------------------------------------ 4. the capstone
+
+CAPSTONE_SIZES = (10, 64, 32, 3)
+CAPSTONE_KEYS = ("parameter shapes", "first loss close to ln 3", "loss fell below a half of it",
+                 "test accuracy at least 0.9")
+
+
+def tabular_data(seed: int):
+    """Lesson 07's tabular data set (three clouds in ten dimensions), split and standardised
+    with the training statistics."""
+    from nncourse.data import blobs, train_test_split
+
+    X, y = blobs(600, n_features=10, n_classes=3, spread=5.0, seed=seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.25, seed=seed)
+    X_train, mean, std = engine_standardize(X_train)
+    X_test, _, _ = engine_standardize(X_test, mean, std)
+    return X_train, y_train, X_test, y_test
+
+
+def _predict(params, X):
+    """Class labels from the learner's parameters, by the course's own forward pass."""
+    A = X
+    for index, (W, b) in enumerate(params):
+        Z = A @ W + b
+        A = Z if index == len(params) - 1 else np.maximum(0.0, Z)
+    return np.argmax(A, axis=1)
+
+
+def capstone_summary(params, losses, X_test, y_test) -> dict:
+    shapes = [(tuple(np.shape(W)), tuple(np.shape(b))) for W, b in params]
+    right = [((a, b), (b,)) for a, b in zip(CAPSTONE_SIZES, CAPSTONE_SIZES[1:])]
+    losses = np.asarray(losses, dtype=float).reshape(-1)
+    fits = shapes == right
+    return {
+        "parameter shapes": str(shapes),
+        "first loss close to ln 3": bool(len(losses) and abs(losses[0] - np.log(3)) < 0.25),
+        "loss fell below a half of it": bool(len(losses) and losses[-1] < 0.5 * losses[0]),
+        "test accuracy at least 0.9": bool(fits and np.mean(_predict(params, X_test) == y_test)
+                                           >= 0.9),
+    }
+
+
+def reference_capstone(seed):
+    right = [((a, b), (b,)) for a, b in zip(CAPSTONE_SIZES, CAPSTONE_SIZES[1:])]
+    return {"parameter shapes": str(right), "first loss close to ln 3": True,
+            "loss fell below a half of it": True, "test accuracy at least 0.9": True}
+
+
+def learner_capstone(f, seed):
+    X_train, y_train, X_test, y_test = tabular_data(int(seed))
+    result = call_explaining_shapes(f["train_tabular"], X_train.copy(), y_train.copy(),
+                                    np.random.default_rng(seed))
+    if result is None:
+        return None
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        raise CourseError(f"train_tabular must return two things, (params, losses); it returned "
+                          f"{_what(result)}.")
+    params, losses = result
+    if not isinstance(params, tuple | list) or not all(
+            isinstance(p, tuple | list) and len(p) == 2 for p in params):
+        raise CourseError("params must be a list of (W, b) pairs, one per layer, input first.")
+    params = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
+    return capstone_summary(params, losses, X_test, y_test)
+
+
+CAPSTONE = register(Exercise(
+    id="07-capstone",
+    title="The tabular classifier, all yours",
+    names=("train_tabular",),
+    arg_names=("seed",),
+    reference=reference_capstone,
+    call=learner_capstone,
+    cases=(
+        Case("lesson 07's data set (seed 0)", (0,),
+             hint="A fresh classifier that guesses gives each class about 1/3, and its loss is "
+                  "about −ln(1/3) = ln 3 ≈ 1.10: a first loss far from that means the start or "
+                  "the loss is off (weights far too large, or a loss that is not a mean)."),
+        Case("the same kind of data, another draw (seed 1)", (1,),
+             hint="Nothing may be tuned to one data set: the same code must learn both."),
+    ),
+    reveal_expected=True,
+    hints=(
+        ("Four pieces, each one you have written before: start (He weights, zero biases), "
+         "forward (ReLU, ReLU, then the logits), the loss and its gradient with respect to the "
+         "logits (softmax − one-hot, divided by n), and backward layer by layer (dW, db, and "
+         "dX through the ReLU's slope), then the update."),
+        ("Keep what the forward pass computed (each layer's input and its Z): the backward "
+         "pass needs them. ReLU's slope is 1 where Z > 0, else 0. Record the loss before each "
+         "step."),
+        ("Full-batch gradient descent with a learning rate around 0.5 for a few hundred epochs, "
+         "or mini-batches, both work; start small and watch the losses."),
+    ),
+    points=3,
 ))
