@@ -482,6 +482,25 @@ def test_the_capstone_sees_a_first_loss_far_from_ln_3():
     assert "first loss close to ln 3" in result.failure.reason, result.failure.reason
 
 
+
+def _train_recording_after_step(X, y, epochs, lr, seed):
+    from nncourse.losses import BinaryCrossEntropy
+    from nncourse.network import mlp
+    from nncourse.optim import SGD
+
+    net, loss, opt = mlp([2, 4, 1], hidden="tanh", output="sigmoid", seed=seed), \
+        BinaryCrossEntropy(), SGD(lr)
+    losses = []
+    for _ in range(epochs):
+        net.forward(X)
+        net.backward(y, loss)
+        opt.step(net.parameters(), net.gradients())
+        losses.append(loss.value(net.forward(X), y.reshape(-1, 1)))
+    return net, losses
+
+
+WRONG["07-train", "the loss recorded after the step"] = _train_recording_after_step
+
 # after every wrong answer above is in WRONG
 @pytest.mark.parametrize(("exercise_id", "mistake"), sorted(WRONG))
 def test_the_mistake_is_named(exercise_id, mistake):

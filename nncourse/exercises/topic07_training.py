@@ -223,6 +223,23 @@ def reference_train(data, epochs, lr, seed):
             "losses": np.array(history.loss)}
 
 
+def _losses_after_step(data, epochs, lr, seed):
+    """What a loop records when it measures the loss after each step instead of before."""
+    from nncourse.losses import BinaryCrossEntropy
+    from nncourse.optim import SGD
+
+    X, y = _data(data)
+    net, loss, optimizer = mlp([2, 4, 1], hidden="tanh", output="sigmoid", seed=seed), \
+        BinaryCrossEntropy(), SGD(lr)
+    losses = []
+    for _ in range(epochs):
+        net.forward(X)
+        net.backward(y, loss)
+        optimizer.step(net.parameters(), net.gradients())
+        losses.append(loss.value(net.forward(X), y.reshape(-1, 1)))
+    return np.array(losses)
+
+
 def learner_train(f, data, epochs, lr, seed):
     X, y = _data(data)
     result = f["train"](X.copy(), y.copy(), epochs, lr, seed)
@@ -259,14 +276,19 @@ TRAIN = register(Exercise(
         Case("the AND gate, 100 epochs, η = 1, seed 1", ("and", 100, 1.0, 1),
              hint="The loop must work for any data X, y: use the arguments, not xor()."),
     ),
+    mistakes=(
+        Mistake("the loss recorded after the step",
+                "fit records the loss of each epoch's forward pass, the one the gradients are "
+                "computed from, before the weights move.",
+                lambda data, epochs, lr, seed: {"losses": _losses_after_step(data, epochs, lr,
+                                                                              seed)}),
+    ),
     hints=(
-        ("Start from net = mlp([2, 4, 1], hidden=\"tanh\", output=\"sigmoid\", seed=seed), the "
-         "loss "
-         "BinaryCrossEntropy() and the optimiser SGD(lr). Then repeat `epochs` times: forward, "
-         "loss, backward, step."),
-        ("One epoch: out = net.forward(X); losses.append(loss.value(out, y.reshape(-1, 1))); "
-         "net.backward(y, loss); opt.step(net.parameters(), net.gradients())."),
-        "Return the network and the list of losses: return net, losses",
+        ("A step needs gradients, gradients need the predictions of a forward pass, and after "
+         "a step the predictions are out of date. Build the network, the loss and the "
+         "optimiser once, before the loop."),
+        ("One epoch: forward, record the loss of those predictions, backward, step. "
+         "Return the network and the list of losses."),
     ),
     rtol=1e-9,
     atol=1e-12,

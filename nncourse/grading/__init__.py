@@ -18,6 +18,7 @@ Modules (one idea each)
 -----------------------
 spec          `Exercise`, `Case`, `GradientCheck`, `HiddenCheck` and the registry
 compare       expected vs got, with the reason in words (shape, type, NaN, values)
+mistakes      the classic mistakes of an exercise, recognised by what they produce, and named
 evaluate      run the cases on the learner's code (`collect_outcomes`) and judge them (`judge`)
 messages      the text of a verdict
 inline        `check`, `hint`, `summary`: what a learner calls
@@ -77,6 +78,10 @@ How to add an exercise
      then also compares the learner's gradient with central differences, as `nncourse.gradcheck`
      does: the relative error of the whole array, ‖a − n‖ / (‖a‖ + ‖n‖) ≤ tol, or an absolute
      difference ‖a − n‖ ≤ atol (see `spec`).
+   - the classic mistakes: `mistakes=(Mistake("the bias forgotten", "what to think instead",
+     produce=lambda inputs, weights, bias: ...),)`, where `produce` returns what that mistake
+     gives on a case's arguments (for a dict answer, only the keys it changes); a failing case
+     whose answer is what a mistake produces names it (see `mistakes`).
    Tolerances: `rtol`, `atol` per exercise or per case. Inputs must be numbers, numpy arrays,
    or tuples/lists/dicts of them (they travel to the grader's child process without pickle).
 
