@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncourse.exercises import register
 from nncourse.exercises.shapes import call_explaining_shapes
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.layers import Neuron
 
 # The inputs, weights and bias of the first hidden neuron of the 3-2-3-2 network (z = 0.73),
@@ -63,6 +63,8 @@ WEIGHTED_SUM = register(Exercise(
     id="01-weighted_sum",
     title="The weighted sum",
     names=("weighted_sum",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (np.dot, or a sum of products) and plain Python",
     arg_names=("inputs", "weights", "bias"),
     reference=reference_weighted_sum,
     cases=(
@@ -98,6 +100,8 @@ NEURON_OUTPUT = register(Exercise(
     id="01-neuron_output",
     title="A neuron with ReLU",
     names=("neuron_output",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy, plain Python and your own weighted_sum",
     arg_names=("inputs", "weights", "bias"),
     reference=reference_neuron_output,
     cases=(
@@ -129,6 +133,8 @@ NEURON_BATCH = register(Exercise(
     id="01-neuron_batch",
     title="One neuron, many samples at once",
     names=("neuron_batch",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator), plain Python and your own functions",
     arg_names=("X", "weights", "bias"),
     reference=reference_neuron_batch,
     cases=(

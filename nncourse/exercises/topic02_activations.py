@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.activations import ReLU, Sigmoid, Tanh, relu, sigmoid, softmax, tanh
+from nncourse.exercises import register
 from nncourse.exercises.strict_numerics import call_strictly
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 
 RANDOM_SHAPES = [(4,), (2, 3), (5, 1), (3, 4)]
 
@@ -52,6 +52,8 @@ SIGMOID = register(Exercise(
     id="02-sigmoid",
     title="A sigmoid that never overflows",
     names=("sigmoid",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.exp) and plain Python",
     arg_names=("z",),
     reference=sigmoid,
     call=lambda f, z: call_strictly(f["sigmoid"], z),
@@ -84,6 +86,8 @@ SIGMOID_DERIVATIVE = register(Exercise(
     id="02-sigmoid_derivative",
     title="The slope of the sigmoid",
     names=("sigmoid_derivative",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy, plain Python and your own sigmoid",
     arg_names=("z",),
     reference=Sigmoid().derivative,
     call=lambda f, z: call_strictly(f["sigmoid_derivative"], z),
@@ -123,6 +127,8 @@ RELU_DERIVATIVE = register(Exercise(
     id="02-relu_derivative",
     title="The slope of ReLU",
     names=("relu_derivative",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (comparisons, np.where) and plain Python",
     arg_names=("z",),
     reference=ReLU().derivative,
     call=lambda f, z: call_strictly(f["relu_derivative"], z),
@@ -151,6 +157,8 @@ TANH_DERIVATIVE = register(Exercise(
     id="02-tanh_derivative",
     title="The slope of tanh",
     names=("tanh_derivative",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.tanh) and plain Python",
     arg_names=("z",),
     reference=Tanh().derivative,
     call=lambda f, z: call_strictly(f["tanh_derivative"], z),
@@ -189,6 +197,8 @@ SOFTMAX = register(Exercise(
     id="02-softmax",
     title="A stable softmax, row by row",
     names=("softmax",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.exp, np.max, np.sum) and plain Python",
     arg_names=("z",),
     reference=softmax,
     call=lambda f, z: call_strictly(f["softmax"], z),

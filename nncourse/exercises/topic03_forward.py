@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.activations import get_activation
+from nncourse.exercises import register
 from nncourse.exercises.shapes import call_explaining_shapes
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 
@@ -142,6 +142,8 @@ DENSE_FORWARD = register(Exercise(
     id="03-dense_forward",
     title="A dense layer, a whole batch at once",
     names=("dense_forward",),
+    may_not_use=("nncourse.layers", "nncourse.network"),
+    allowed="numpy, plain Python and the activation functions",
     arg_names=("X", "W", "b", "activation"),
     reference=reference_dense_forward,
     cases=(

@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.activations import softmax
+from nncourse.exercises import register
 from nncourse.exercises.strict_numerics import call_strictly
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
 PREDICTIONS, TARGETS = np.array([2.5, 5.5, 1.5]), np.array([3.0, 5.0, 2.0])
@@ -142,6 +142,8 @@ MSE = register(Exercise(
     id="04-mse",
     title="Mean squared error",
     names=("mse",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     arg_names=("y_pred", "y_true"),
     reference=reference_mse,
     call=_strict("mse"),
@@ -171,6 +173,8 @@ MSE_GRADIENT = register(Exercise(
     id="04-mse_gradient",
     title="The gradient of the mean squared error",
     names=("mse_gradient",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     arg_names=("y_pred", "y_true"),
     reference=reference_mse_gradient,
     call=_strict("mse_gradient"),
@@ -203,6 +207,8 @@ BINARY_CROSS_ENTROPY = register(Exercise(
     id="04-binary_cross_entropy",
     title="Binary cross-entropy, safe at p = 0 and p = 1",
     names=("binary_cross_entropy",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     arg_names=("p", "y"),
     reference=reference_binary_cross_entropy,
     call=_strict("binary_cross_entropy"),
@@ -238,6 +244,8 @@ CATEGORICAL_CROSS_ENTROPY = register(Exercise(
     id="04-categorical_cross_entropy",
     title="Categorical cross-entropy from probabilities",
     names=("categorical_cross_entropy",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     arg_names=("P", "Y"),
     reference=reference_categorical_cross_entropy,
     call=_strict("categorical_cross_entropy"),
@@ -271,6 +279,8 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
     id="04-cross_entropy_from_logits",
     title="Cross-entropy from logits, stable at ±1000",
     names=("cross_entropy_from_logits",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     arg_names=("logits", "labels"),
     reference=reference_cross_entropy_from_logits,
     call=_strict("cross_entropy_from_logits"),
@@ -308,6 +318,8 @@ CROSS_ENTROPY_GRADIENT = register(Exercise(
     id="04-cross_entropy_gradient",
     title="The gradient of cross-entropy with respect to the logits",
     names=("cross_entropy_gradient",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     arg_names=("logits", "labels"),
     reference=reference_cross_entropy_gradient,
     call=_strict("cross_entropy_gradient"),

@@ -23,10 +23,9 @@ import numpy as np
 from nncourse.data import blobs, xor
 from nncourse.errors import CourseError
 from nncourse.examples import LR_321, WEIGHTS_321, X_321, Y_321, named_weights_321
+from nncourse.exercises import register
 from nncourse.exercises.shapes import call_explaining_shapes
-from nncourse.grading.evaluate import unwritten_parts
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 from nncourse.optim import SGD
@@ -128,6 +127,8 @@ DENSE_BACKWARD = register(Exercise(
     id="05-dense_backward",
     title="The backward step of a dense layer",
     names=("dense_backward",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator, .T, np.sum) and plain Python",
     arg_names=("X", "W", "dZ"),
     reference=reference_dense_backward,
     call=lambda f, X, W, dZ: _named_gradients(
@@ -587,6 +588,8 @@ FIXED_BACKWARD = register(Exercise(
     id="05-fixed_backward",
     title="Fix the backward pass",
     names=("fixed_backward",),
+    may_not_use=("nncourse.layers", "nncourse.network", "nncourse.losses"),
+    allowed="numpy and plain Python (copy buggy_backward and correct it)",
     arg_names=("X", "y", "params"),
     reference=reference_two_layer_backward,
     call=lambda f, X, y, params: _named_two_layer(
@@ -730,8 +733,13 @@ def _value_class_answer(f, expression, a, b):
     value_class = f["MyValue"]
     if not isinstance(value_class, type):
         raise CourseError("MyValue must be a class: class MyValue(ValueBase): ...")
-    if unwritten_parts(value_class, "MyValue"):
-        return None  # a method is still the placeholder: the verdict names it
+    probe = value_class(0.5)
+    results = (probe + probe, probe * probe, probe.tanh())
+    if any(r is None for r in results):
+        return None  # an operation is still the placeholder: the verdict names it
+    results[1].backward()
+    if results[1].grad != 1.0:
+        return None  # backward() does not start from d(out)/d(out) = 1: not written yet
     return _gradients_of(value_class, expression, a, b)
 
 
@@ -739,6 +747,8 @@ VALUE_BACKWARD = register(Exercise(
     id="05-value_backward",
     title="Backpropagation in a graph of numbers: +, × and tanh",
     names=("MyValue",),
+    may_not_use=("nncourse.value",),
+    allowed="plain Python, math or numpy for tanh, and ValueBase",
     arg_names=("expression", "a", "b"),
     reference=reference_value_gradients,
     call=_value_class_answer,
@@ -829,6 +839,8 @@ TINY_NETWORK = register(Exercise(
     id="05-tiny_network",
     title="A tiny network of Values learns XOR",
     names=("train_tiny",),
+    may_not_use=("nncourse.value", "nncourse.network", "nncourse.layers"),
+    allowed="your MyValue and plain Python",
     arg_names=("epochs", "lr"),
     reference=reference_tiny_training,
     call=learner_tiny_training,

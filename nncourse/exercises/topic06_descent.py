@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.errors import CourseError
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.optim import SGD, Adam, Momentum
 
 
@@ -52,6 +52,8 @@ SGD_STEP = register(Exercise(
     id="06-sgd_step",
     title="One step of gradient descent",
     names=("sgd_step",),
+    may_not_use=("nncourse.optim",),
+    allowed="numpy and plain Python",
     arg_names=("w", "grad", "lr"),
     reference=reference_sgd_step,
     cases=(
@@ -123,6 +125,8 @@ MOMENTUM_STEP = register(Exercise(
     id="06-momentum_step",
     title="One step of gradient descent with momentum",
     names=("momentum_step",),
+    may_not_use=("nncourse.optim",),
+    allowed="numpy and plain Python",
     arg_names=("w", "grad", "velocity", "lr", "beta"),
     reference=reference_momentum_step,
     call=lambda f, *args: _named_pair(f["momentum_step"](*args), ("w", "velocity"),
@@ -323,6 +327,8 @@ ADAM_STEP = register(Exercise(
     id="06-adam_step",
     title="One step of Adam",
     names=("adam_step",),
+    may_not_use=("nncourse.optim",),
+    allowed="numpy (np.sqrt) and plain Python",
     arg_names=("w", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),
     reference=reference_adam_step,
     call=lambda f, *args: _named_pair(f["adam_step"](*args), ADAM_NAMES, "adam_step"),

@@ -19,9 +19,9 @@ import numpy as np
 from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
+from nncourse.exercises import register
 from nncourse.exercises.shapes import call_explaining_shapes
-from nncourse.grading.mistakes import Mistake
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.network import Sequential, mlp
 from nncourse.training import accuracy, fit
 
@@ -90,6 +90,8 @@ HE_INIT = register(Exercise(
     id="07-he_init",
     title="He initialisation",
     names=("he_init",),
+    may_not_use=("nncourse.init",),
+    allowed="numpy (a seeded np.random.default_rng) and plain Python",
     arg_names=("n_in", "n_out", "seed"),
     reference=reference_he_init,
     call=learner_he_init,
@@ -156,6 +158,8 @@ STANDARDIZE = register(Exercise(
     id="07-standardize",
     title="Standardise with the training statistics",
     names=("standardize",),
+    may_not_use=("nncourse.data.standardize",),
+    allowed="numpy (mean and std along axis 0) and plain Python",
     arg_names=("X_train", "X_test"),
     reference=reference_standardize,
     call=learner_standardize,
@@ -364,6 +368,9 @@ CAPSTONE = register(Exercise(
     id="07-capstone",
     title="The tabular classifier, all yours",
     names=("train_tabular",),
+    may_not_use=("nncourse.layers", "nncourse.network", "nncourse.training", "nncourse.optim",
+                 "nncourse.losses", "nncourse.activations", "nncourse.init"),
+    allowed="numpy and plain Python (and your own functions)",
     arg_names=("seed",),
     reference=reference_capstone,
     call=learner_capstone,

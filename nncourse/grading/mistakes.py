@@ -24,25 +24,11 @@ learner's code made except the value being judged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from nncourse.grading.compare import compare
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A named mistake: what it is, what to do instead, and what it produces.
-
-    `name`: a few words, as a learner would say it ("the bias forgotten").
-    `advice`: one or two sentences that say what the right thinking is, without the line of code.
-    `produce(*args)`: what this mistake returns on a case's arguments (see the module docstring).
-    """
-
-    name: str
-    advice: str
-    produce: Callable[..., Any]
+from nncourse.grading.spec import Mistake
 
 
 def _agrees(produced: Any, got: Any, expected: Any, rtol: float, atol: float) -> bool:

@@ -1,4 +1,4 @@
-"""What an exercise is: its cases, its reference answer, its hints; and the registry of exercises.
+"""What an exercise is: its cases, its reference answer, its hints.
 
 An `Exercise` says what the learner defines (`names`), how to call it (`call`), on which inputs
 (`cases` plus `random_cases` drawn from a seeded generator), what the right answer is
@@ -7,7 +7,8 @@ and what to tell a learner who is stuck (`hints`, and a `hint` per case). The sa
 drives the inline check in the notebook and the grader.
 
 Exercise ids are "<topic>.<name>", e.g. "01-weighted_sum"; the topic is the notebook's number.
-Specifications live in `nncourse/exercises/topicNN_*.py` and register themselves on import.
+Specifications live in `nncourse/exercises/topicNN_*.py` and register themselves there, in the
+registry of `nncourse.exercises`; the grading code finds them through `catalog`.
 """
 
 from __future__ import annotations
@@ -78,6 +79,21 @@ class GradientCheck:
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A classic mistake of an exercise: its name, what to think instead, what it produces.
+
+    `name`: a few words, as a learner would say it ("the bias forgotten").
+    `advice`: one or two sentences on the right thinking, without the line of code.
+    `produce(*args)`: what this mistake returns on a case's arguments, in the form of the
+    exercise's reference (for a dict, only the keys it changes), or None where it cannot happen.
+    `nncourse.grading.mistakes` recognises it in a failing answer and names it in the verdict."""
+
+    name: str
+    advice: str
+    produce: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class Exercise:
     """The specification of one exercise (see the package docstring of `nncourse.grading`).
 
@@ -111,9 +127,11 @@ class Exercise:
     points: int = 1
     seed: int = 0
     reveal_expected: bool | None = None
+    may_not_use: tuple[str, ...] = ()
+    allowed: str = "numpy and plain Python"
     # the classic mistakes of this exercise, each recognised by what it produces and named in
     # the verdict (see `nncourse.grading.mistakes`)
-    mistakes: tuple = ()
+    mistakes: tuple[Mistake, ...] = ()
 
     def __post_init__(self):
         if not EXERCISE_ID.fullmatch(self.id):
@@ -186,57 +204,4 @@ class HiddenCheck:
     points: int = 1
 
 
-_REGISTRY: dict[str, Exercise] = {}
-
-
-def register(exercise: Exercise) -> Exercise:
-    """Add an exercise to the registry (a topic module calls this for each of its exercises)."""
-    known = _REGISTRY.get(exercise.id)
-    if known is not None and known.reference.__module__ != exercise.reference.__module__:
-        raise CourseError(
-            f"Two exercises have the id {exercise.id!r} "
-            f"({known.reference.__module__} and {exercise.reference.__module__})."
-        )
-    _REGISTRY[exercise.id] = exercise
-    return exercise
-
-
-def get_exercise(exercise_id: str) -> Exercise:
-    """The exercise with this id; the topic modules are imported the first time."""
-    if exercise_id not in _REGISTRY:
-        from nncourse.exercises import load_all
-
-        load_all()
-    try:
-        return _REGISTRY[exercise_id]
-    except KeyError:
-        valid = ", ".join(sorted(_REGISTRY)) or "none"
-        written_with_dot = exercise_id.replace(".", "-", 1)
-        if written_with_dot in _REGISTRY:
-            raise CourseError(f"There is no exercise {exercise_id!r}: exercise ids are written "
-                              f"with '-', as in {written_with_dot!r}.") from None
-        raise CourseError(
-            f"There is no exercise {exercise_id!r}. Known exercises: {valid}."
-        ) from None
-
-
-def exercises_of_topic(topic: str) -> list[Exercise]:
-    """Every exercise of a topic ("01"), in the order the topic module registered them."""
-    from nncourse.exercises import load_all
-
-    load_all()
-    return [e for e in _REGISTRY.values() if e.topic == topic]
-
-
-def all_exercises() -> list[Exercise]:
-    """Every registered exercise."""
-    from nncourse.exercises import load_all
-
-    load_all()
-    return list(_REGISTRY.values())
-
-
-__all__ = [
-    "Case", "Exercise", "GradientCheck", "HiddenCheck", "register", "get_exercise",
-    "exercises_of_topic", "all_exercises",
-]
+__all__ = ["Case", "Exercise", "GradientCheck", "HiddenCheck", "Mistake"]
