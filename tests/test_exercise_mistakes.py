@@ -527,3 +527,33 @@ def test_the_mistake_is_named(exercise_id, mistake):
     text = format_result(result)
     assert result.n_passed == 0, text
     assert f"this is what {mistake} gives" in text, text
+
+
+def test_the_grader_names_the_mistake_and_explains_a_shape_error(tmp_path):
+    """The same words from `nncourse grade` as from the inline check: one submitted notebook with
+    dW transposed in dense_backward and a product that does not fit in the 3-2-1 step."""
+    import json
+    from pathlib import Path
+
+    from nncourse.grading.grader import GradingOptions, grade
+
+    solutions = Path(__file__).resolve().parent.parent / "solutions"
+    notebook = json.loads((solutions / "05_backprop.ipynb").read_text(encoding="utf-8"))
+    answers = {
+        "dense-backward-answer": "def dense_backward(X, W, dZ):\n"
+                                 "    return dZ @ W.T, dZ.T @ X, dZ.sum(axis=0)\n",
+        "fixed-backward-answer": "def fixed_backward(X, y, params):\n"
+                                 "    dZ = np.ones((len(X), 3))\n"
+                                 "    return {'dW1': dZ @ X}\n",
+    }
+    for cell in notebook["cells"]:
+        if cell.get("id") in answers:
+            cell["source"] = answers[cell["id"]]
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "ada.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    batch = grade([tmp_path / "subs"], GradingOptions(solutions=solutions, progress=False))
+    outputs = {t.exercise_id: t.output for t in batch.submissions[0].tests}
+    assert "this is what dW transposed (neurons × inputs) gives" in outputs["05-dense_backward"]
+    assert "dZ @ X does not fit: dZ has shape (5, 3) and X (5, 2)" in \
+        outputs["05-fixed_backward"], outputs["05-fixed_backward"]
+    assert "gufunc" not in outputs["05-fixed_backward"]
