@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from nncourse import __version__
-from nncourse.grading.commands import add_grade_command, add_release_command
+from nncourse.grading.commands import (
+    add_autograder_command, add_grade_command, add_release_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_release_command(subparsers)
     add_grade_command(subparsers)
+    add_autograder_command(subparsers)
     return parser
 
 

@@ -21,14 +21,13 @@ broken exercise never costs the others their points.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nncourse.errors import CourseError
-from nncourse.grading import transport
+from nncourse.grading import items, layouts, roster, transport
 from nncourse.grading.answers import (
     AnswerBlock, Assignment, extract_answers, identify_assignment, load_assignment,
 )
@@ -53,6 +52,8 @@ class TestResult:
     status: str  # "passed" or "failed"
     output: str
     hidden: bool = False
+    # per case, for the item analysis (`items`): (case name, passed, the learner's answer)
+    cases: list[tuple[str, bool, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -60,10 +61,12 @@ class SubmissionReport:
     """Everything the grader found out about one submitted notebook."""
 
     learner: str
-    path: Path
+    path: Path | None  # None for a lesson the learner handed in nothing for
     assignment: str | None
     tests: list[TestResult] = field(default_factory=list)
     problem: str | None = None  # the notebook could not be read, or matched to an assignment
+    status: str = roster.GRADED  # or roster.OLDER_COPY, WRONG_NOTEBOOK, MISSING, UNREADABLE
+    intended: str | None = None  # the assignment the submission's folder names (nbgrader)
     internal_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -98,6 +101,8 @@ class GradingOptions:
     timeout: float = 10.0
     memory_bytes: int = 1 << 30
     progress: bool = True
+    layout: str = "auto"  # see `layouts`
+    learner: str | None = None  # the learner's name, for the "single" layout
 
 
 @dataclass
@@ -105,6 +110,8 @@ class BatchReport:
     submissions: list[SubmissionReport]
     assignments: list[Assignment]
     seconds: float
+    lessons: list[str] = field(default_factory=list)  # the assignments graded (`roster`)
+    layouts: list[str] = field(default_factory=list)  # how each folder was read (`layouts`)
 
     @property
     def fully_graded(self) -> bool:
@@ -155,15 +162,18 @@ def collect_submissions(paths: Sequence[str | Path]) -> list[Path]:
     return found
 
 
-def learner_names(paths: Sequence[Path]) -> list[str]:
-    """A learner's name from the file name, or from the folder when file names repeat
-    (`alice/01_neuron.ipynb`, `bob/01_neuron.ipynb`)."""
-    stems = [p.stem for p in paths]
-    if len(set(stems)) == len(stems):
-        return stems
-    names = [p.parent.name or p.stem for p in paths]
-    counts = Counter(zip(names, stems))
-    return [n if counts[(n, s)] == 1 else f"{n}-{s}" for n, s in zip(names, stems)]
+def find_submissions(paths: Sequence[str | Path], options: GradingOptions,
+                     course_notebooks: list[str]) -> list[layouts.Submission]:
+    """Every notebook named or found in the folders named, with the learner it belongs to."""
+    files = [Path(p) for p in paths if not Path(p).is_dir()]
+    found = layouts.name_files(collect_submissions(files)) if files else []
+    if files and options.layout == "single":
+        found = [layouts.Submission(s.path, layouts.learner_name(options.learner or s.learner),
+                                    "single") for s in found]
+    for folder in (Path(p) for p in paths if Path(p).is_dir()):
+        found.extend(layouts.lay_out(folder, collect_submissions([folder]), options.layout,
+                                     course_notebooks, options.learner))
+    return found
 
 
 class Grader:
@@ -190,8 +200,8 @@ class Grader:
 
     def grade(self, paths: Sequence[str | Path]) -> BatchReport:
         started = time.perf_counter()
-        files = collect_submissions(paths)
-        reports, tasks = self._plan(files)
+        submissions = find_submissions(paths, self.options, [a.name for a in self.assignments])
+        reports, tasks, lessons = self._plan(submissions)
         for _, _, exercise_id in tasks:  # expected values are computed here, before any thread
             self._prepared(exercise_id)
         results: dict[tuple[int, str], list[TestResult]] = {}
@@ -202,9 +212,29 @@ class Grader:
             close_servers()
             progress.close()
         for index, report in enumerate(reports):
-            for slot in self._assignment(report).slots if report.assignment else []:
+            if report.status != roster.GRADED or not report.assignment:
+                continue
+            for slot in self._assignment(report).slots:
                 report.tests.extend(results.get((index, slot.exercise_id), []))
-        return BatchReport(reports, self.assignments, time.perf_counter() - started)
+        reports.extend(self._absent(reports, lessons))
+        kinds = list(dict.fromkeys(s.layout for s in submissions))
+        return BatchReport(reports, self.assignments, time.perf_counter() - started, lessons,
+                           [layouts.DESCRIPTIONS[k] for k in kinds])
+
+    def _absent(self, reports: list[SubmissionReport], lessons: list[str]
+                ) -> list[SubmissionReport]:
+        """A report for each graded lesson a learner handed in nothing for: every test failed,
+        hidden ones included, so the learner's maximum is the class's."""
+        absent = []
+        for learner, names in roster.absent_lessons(reports, lessons).items():
+            for name in names:
+                problem = f"No notebook handed in for {name}."
+                slots = next(a for a in self.assignments if a.name == name).slots
+                tests = [t for slot in slots for t in
+                         self._failed_all(self._prepared(slot.exercise_id), problem[:-1].lower())]
+                absent.append(SubmissionReport(learner, None, name, tests, problem,
+                                               status=roster.MISSING))
+        return absent
 
     def _run_tasks(self, reports, tasks, results, progress) -> None:
         with ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
@@ -226,10 +256,12 @@ class Grader:
     def _assignment(self, report: SubmissionReport) -> Assignment:
         return next(a for a in self.assignments if a.name == report.assignment)
 
-    def _plan(self, files: list[Path]):
+    def _plan(self, submissions: list[layouts.Submission]):
         reports, tasks, notebooks = [], [], []
-        for path, learner in zip(files, learner_names(files)):
-            report = SubmissionReport(learner, path, None)
+        for submission in submissions:
+            path = submission.path
+            report = SubmissionReport(submission.learner, path, None,
+                                      intended=submission.intended)
             notebook = None
             try:
                 notebook = read_notebook(path)
@@ -240,10 +272,15 @@ class Grader:
             reports.append(report)
             notebooks.append(notebook)
         self._guess_unknown_assignments(reports)
+        lessons = roster.settle(reports, [a.name for a in self.assignments],
+                                self.options.assignment)
         for index, (report, notebook) in enumerate(zip(reports, notebooks)):
             if report.assignment is None:
                 no_match = "It does not match any assignment (no known exercise was found in it)."
                 report.problem = " ".join(filter(None, [report.problem, no_match]))
+                report.status = roster.UNREADABLE
+                continue
+            if report.status != roster.GRADED:
                 continue
             assignment = self._assignment(report)
             if notebook is None:
@@ -253,7 +290,7 @@ class Grader:
             blocks = extract_answers(assignment, notebook, self.names)
             for slot in assignment.slots:
                 tasks.append((index, blocks, slot.exercise_id))
-        return reports, tasks
+        return reports, tasks, lessons
 
     def _guess_unknown_assignments(self, reports: list[SubmissionReport]) -> None:
         """A file that cannot be matched (an empty file, say) is taken to answer the assignment
@@ -310,10 +347,12 @@ class Grader:
 
     def _failed_all(self, prepared: PreparedExercise, reason: str) -> list[TestResult]:
         tests = []
-        for check, _start, _end in prepared.groups:
+        for check, start, end in prepared.groups:
             name, points = self._test_name(prepared, check)
+            cases = [(c.name, False, items.NO_ANSWER) for c in prepared.cases[start:end]]
             tests.append(TestResult(name, prepared.exercise.id, 0, points, "failed",
-                                    f"{prepared.exercise.id}: {reason}", hidden=check is not None))
+                                    f"{prepared.exercise.id}: {reason}", hidden=check is not None,
+                                    cases=cases))
         return tests
 
     def _test_name(self, prepared: PreparedExercise, check: HiddenCheck | None):
@@ -341,7 +380,11 @@ class Grader:
             _explain_cell_errors(verdict, own_errors)
             tests.append(TestResult(name, prepared.exercise.id, points if verdict.passed else 0,
                                     points, "passed" if verdict.passed else "failed",
-                                    format_result(verdict), hidden=check is not None))
+                                    format_result(verdict), hidden=check is not None,
+                                    cases=items.case_marks(
+                                        prepared.exercise, prepared.cases[start:end],
+                                        outcomes[start:end], prepared.expected[start:end],
+                                        presence)))
         return tests
 
 

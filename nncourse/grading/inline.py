@@ -15,14 +15,18 @@ registry, so they work the same in a renamed or moved notebook.
 These checks are for learning. The grade comes from `nncourse grade`, which runs the same cases
 (and possibly more) in a separate process that the notebook's code cannot reach.
 
-An instructor who grades with nbgrader instead sets the environment variable
-`NNCOURSE_CHECKS_RAISE=1` for its autograde step: a failing `check` then raises AssertionError
-after printing its verdict, which is how nbgrader recognises a failed test cell.
+A verdict that passes is printed to standard output; any other verdict (a failed case, an answer
+not written yet, a check that could not run) is written to standard error. JupyterLab shows both
+and goes on with "Run All"; nbgrader's autograde scores a grade cell that wrote to standard error
+as 0 (`nbgrader.utils.determine_grade`), so the same check cells grade under nbgrader with nothing
+to configure. The released check cell imports `check` afresh before calling it, so a `check`
+redefined earlier in the notebook cannot stand in for this one. Everything else a hostile
+notebook could do to these checks (patching this module, replacing `sys.stderr`) happens in the
+learner's own kernel, where nbgrader runs them: see "Grading with nbgrader" in the README.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -31,7 +35,6 @@ from nncourse.grading.evaluate import ExerciseResult, run_inline
 from nncourse.grading.messages import format_result, status_word
 from nncourse.grading.spec import exercises_of_topic, get_exercise
 
-RAISE_VARIABLE = "NNCOURSE_CHECKS_RAISE"
 _hints_shown: dict[str, int] = {}
 _topics_checked: list[str] = []
 
@@ -54,18 +57,18 @@ def evaluate(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | Non
 
 
 def check(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | None = None) -> None:
-    """Run every case of an exercise on your answer and print the verdict. Never raises
-    (unless NNCOURSE_CHECKS_RAISE=1, for nbgrader: see the module docstring)."""
+    """Run every case of an exercise on your answer and print the verdict: to standard output
+    when it passes, to standard error otherwise (see the module docstring). Never raises."""
     if namespace is None and not objects:
         namespace = _caller_globals()
     try:
         result = evaluate(exercise_id, *objects, namespace=namespace)
-        print(format_result(result, offer_hint=not result.passed))
+        text, passed = format_result(result, offer_hint=not result.passed), result.passed
     except Exception as error:  # a check must never stop "Run All"
-        print(f"{exercise_id}: the check could not run: {error}")
-        result = None
-    if os.environ.get(RAISE_VARIABLE) == "1" and (result is None or not result.passed):
-        raise AssertionError(f"{exercise_id}: the check did not pass")
+        text, passed = f"{exercise_id}: the check could not run: {error}", False
+    stream = sys.stdout if passed else sys.stderr
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def hint(exercise_id: str) -> None:
