@@ -263,7 +263,7 @@ def test_hidden_checks_graded_and_reported_by_name_without_code(tmp_path):
     assert blank["score"] == 0 and max_of(blank) == FULL + 2
     hidden_test = next(t for t in short["tests"] if "hidden" in t["name"])
     assert hidden_test["name"] == "01-weighted_sum hidden: a thousand inputs"
-    assert hidden_test["status"] == "failed" and hidden_test["visibility"] == "visible"  # the default --hidden-visibility
+    assert hidden_test["status"] == "failed" and hidden_test["visibility"] == "visible"
     public = next(t for t in short["tests"] if t["name"].startswith("01-weighted_sum:"))
     assert public["status"] == "passed"
     page = (outdir / "short" / "feedback.html").read_text()
