@@ -7,7 +7,9 @@ error), then grades it with --jobs 1 and --jobs 2 and prints the figures.
     python benchmarks/grading.py [--copies 10]
 
 Target: at most 1 s per notebook per core, and more throughput with more jobs.
-(For comparison, nbgrader's autograde took 5.4 s for one 3-exercise notebook, otter-grader 7.5 s.)
+Then, measured here too (`measure_nbgrader`, skipped with --nbgrader 0 or when nbgrader is not
+installed): nbgrader 0.9's autograde on the same variants, with the course's nbgrader_config.py,
+and how many times longer it takes per notebook than `nncourse grade --jobs 1`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import copy
 import json
 import os
 import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -71,10 +76,42 @@ def measure(folder: Path, jobs: int) -> tuple[float, float, int, bool]:
     return seconds, cpu_seconds() - cpu_started, len(batch.submissions), batch.fully_graded
 
 
+def measure_nbgrader(notebooks: int) -> tuple[float, float, int] | None:
+    """nbgrader 0.9's autograde of `notebooks` submissions of topic 01 (the variants in turn),
+    in a course folder released with the course's nbgrader_config.py: wall seconds, CPU seconds
+    (nbgrader and its kernels), notebooks. None when nbgrader is not installed."""
+    tool = Path(sys.executable).parent / "nbgrader"
+    if not tool.exists():
+        return None
+    texts = list(variants().values())
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp)
+        shutil.copy(ROOT / "nbgrader_config.py", course)
+        lesson = SOLUTION.stem
+        (course / "source" / lesson).mkdir(parents=True)
+        shutil.copy(SOLUTION, course / "source" / lesson)
+        env = dict(os.environ, PATH=f"{tool.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+
+        def run(*args: str) -> None:
+            subprocess.run([str(tool), *args], cwd=course, env=env, check=True,
+                           capture_output=True)
+
+        run("generate_assignment", lesson, "--force")
+        for index in range(notebooks):
+            folder = course / "submitted" / f"learner{index:03d}" / lesson
+            folder.mkdir(parents=True)
+            (folder / f"{lesson}.ipynb").write_text(texts[index % len(texts)])
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        run("autograde", lesson, "--create", "--force")
+        return time.perf_counter() - started, cpu_seconds() - cpu_started, notebooks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10,
                         help="copies of each of the 5 variants (default 10: 50 notebooks)")
+    parser.add_argument("--nbgrader", type=int, default=5, metavar="N",
+                        help="notebooks for nbgrader's autograde (default 5; 0 skips it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -95,6 +132,14 @@ def main() -> None:
         per_core = figures[1] / n
         verdict = "meets" if per_core <= 1.0 else "misses"
         print(f"{per_core:.3f} s per notebook per core: {verdict} the target of 1 s")
+    nbgrader = measure_nbgrader(args.nbgrader) if args.nbgrader > 0 else None
+    if nbgrader is None:
+        print("nbgrader: not measured (not installed, or --nbgrader 0)")
+        return
+    seconds, cpu, graded = nbgrader
+    print(f"nbgrader 0.9 autograde, {graded} notebooks: {seconds:6.2f} s in all, "
+          f"{seconds / graded:.3f} s per notebook; CPU {cpu / graded:.3f} s per notebook; "
+          f"{seconds / graded / per_core:.1f}x the time of nncourse grade --jobs 1")
 
 
 if __name__ == "__main__":

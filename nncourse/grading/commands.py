@@ -36,7 +36,8 @@ Who handed in what (--layout, default auto: recognised from the tree):
   nbgrader      submitted/alice/01_neuron/*.ipynb   nbgrader's layout (course folder or
                                                     its submitted/ folder)
   single        submission/01_neuron.ipynb ...      one learner, several notebooks (name it
-                                                    with --learner)
+                                                    with --learner); given as an option, every
+                                                    notebook of --solutions is expected
 Names keep their letters (Unicode); every learner gets a folder of their own. The lessons
 graded are those of --assignment, or those at least half of the learners handed in; a notebook
 of another lesson is a "wrong notebook" (0 points, no one else's columns change). Of two

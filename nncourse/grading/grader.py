@@ -271,9 +271,13 @@ class Grader:
             report.assignment = assignment.name if assignment else None
             reports.append(report)
             notebooks.append(notebook)
+        names = [a.name for a in self.assignments]
+        for report in reports:  # an unreadable notebook in nbgrader's folder of an assignment
+            if report.assignment is None and report.intended in names:
+                report.assignment = report.intended
         self._guess_unknown_assignments(reports)
-        lessons = roster.settle(reports, [a.name for a in self.assignments],
-                                self.options.assignment)
+        lessons = roster.settle(reports, names, self.options.assignment,
+                                every_lesson=self.options.layout == "single")
         for index, (report, notebook) in enumerate(zip(reports, notebooks)):
             if report.assignment is None:
                 no_match = "It does not match any assignment (no known exercise was found in it)."

@@ -2,8 +2,9 @@
 
 The rules, applied after every notebook has been matched to a lesson of the solutions folder:
 
-- The lessons graded are those named with `--assignment`, or else every lesson that at least half
-  of the learners handed in a notebook for (all of them, for a single learner).
+- The lessons graded are those named with `--assignment`; with `--layout single` (one learner,
+  as in a Gradescope autograder) every lesson of the solutions folder; or else every lesson that
+  at least half of the learners handed in a notebook for.
 - A notebook of any other lesson, or one handed in under nbgrader's folder of another assignment,
   is a **wrong notebook**: it scores 0, its exercises become nobody's columns, and it changes no
   one's maximum. The learner's row says so.
@@ -26,10 +27,13 @@ MISSING = "missing"
 UNREADABLE = "unmatched"
 
 
-def lessons_graded(reports: Sequence, lessons: Sequence[str], chosen: str | None) -> list[str]:
+def lessons_graded(reports: Sequence, lessons: Sequence[str], chosen: str | None,
+                   every_lesson: bool = False) -> list[str]:
     """The lessons of the batch, in the solutions folder's order (see the module docstring)."""
     if chosen is not None:
         return [chosen]
+    if every_lesson:
+        return list(lessons)
     learners: dict[str, set[str]] = defaultdict(set)
     for report in reports:
         if report.assignment:
@@ -38,10 +42,11 @@ def lessons_graded(reports: Sequence, lessons: Sequence[str], chosen: str | None
     return [name for name in lessons if 2 * len(learners[name]) >= len(everyone) > 0]
 
 
-def settle(reports: Sequence, lessons: Sequence[str], chosen: str | None) -> list[str]:
+def settle(reports: Sequence, lessons: Sequence[str], chosen: str | None,
+           every_lesson: bool = False) -> list[str]:
     """Mark wrong notebooks and older copies (`report.status`, `report.problem`); returns the
     lessons graded."""
-    graded = lessons_graded(reports, lessons, chosen)
+    graded = lessons_graded(reports, lessons, chosen, every_lesson)
     for report in reports:
         intended = report.intended if report.intended in lessons else None
         if report.assignment is None:
