@@ -28,6 +28,10 @@ SOLUTIONS = ROOT / "solutions"
 NAMES = [p.stem for p in sorted(SOLUTIONS.glob("*.ipynb"))]
 STUDENTS = ("correct", "half", "untouched")
 BIN = Path(sys.executable).parent
+CHEATS = {  # a line at the top of the first answer cell of an otherwise untouched notebook
+    "replaces-check": "check = lambda *a, **k: None\n",
+    "silences-stderr": "import io, sys\nsys.stderr = io.StringIO()\n",
+}
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -78,10 +82,12 @@ def course(tmp_path_factory):
                                 .read_text()), {"cells": []}, lambda i: False)
     first_answer = next(c for c in cheat["cells"]
                         if c["metadata"].get("nbgrader", {}).get("solution"))
-    first_answer["source"] = "check = lambda *a, **k: None\n" + "".join(first_answer["source"])
-    (course / "submitted" / "cheater" / NAMES[0]).mkdir(parents=True)
-    (course / "submitted" / "cheater" / NAMES[0] / f"{NAMES[0]}.ipynb").write_text(
-        json.dumps(cheat))
+    answer = "".join(first_answer["source"])
+    for cheater, trick in CHEATS.items():
+        first_answer["source"] = trick + answer
+        (course / "submitted" / cheater / NAMES[0]).mkdir(parents=True)
+        (course / "submitted" / cheater / NAMES[0] / f"{NAMES[0]}.ipynb").write_text(
+            json.dumps(cheat))
     nbgrader(course, "autograde", "*", "--create", "--force")
     # feedback pages for the half-right submissions (passed and failed checks side by side):
     # nbconvert's HTML export is the slowest step, and the other two add nothing to test
@@ -144,8 +150,9 @@ def test_nbgrader_and_nncourse_grade_give_the_same_scores(course, tmp_path):
     assert summary["layout"] == ["nbgrader's submitted/<student>/<assignment>/<notebook>"]
 
 
-def test_replacing_check_earns_nothing_under_nbgrader(course):
-    assert nbgrader_scores(course)[("cheater", NAMES[0])][0] == 0
+@pytest.mark.parametrize("cheater", CHEATS)
+def test_replacing_check_or_silencing_stderr_earns_nothing_under_nbgrader(course, cheater):
+    assert nbgrader_scores(course)[(cheater, NAMES[0])][0] == 0
 
 
 def test_feedback_shows_each_passed_and_failed_check(course):

@@ -20,9 +20,10 @@ not written yet, a check that could not run) is written to standard error. Jupyt
 and goes on with "Run All"; nbgrader's autograde scores a grade cell that wrote to standard error
 as 0 (`nbgrader.utils.determine_grade`), so the same check cells grade under nbgrader with nothing
 to configure. The released check cell imports `check` afresh before calling it, so a `check`
-redefined earlier in the notebook cannot stand in for this one. Everything else a hostile
-notebook could do to these checks (patching this module, replacing `sys.stderr`) happens in the
-learner's own kernel, where nbgrader runs them: see "Grading with nbgrader" in the README.
+redefined earlier in the notebook cannot stand in for this one, and a failing verdict goes to
+the kernel's own standard error even if the notebook replaced `sys.stderr`. Everything else a
+hostile notebook could do to these checks (patching this module, say) happens in the learner's
+own kernel, where nbgrader runs them: see "Grading with nbgrader" in the README.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ from nncourse.grading.evaluate import ExerciseResult, run_inline
 from nncourse.grading.messages import format_result, status_word
 from nncourse.grading.spec import exercises_of_topic, get_exercise
 
+# In a Jupyter kernel, the kernel's own standard error, kept from when the notebook's setup cell
+# imported this module: a notebook that later sets `sys.stderr = io.StringIO()` does not silence
+# a failing check (nbgrader would otherwise see nothing and give full points).
+_KERNEL_STDERR = sys.stderr if type(sys.stderr).__module__.startswith("ipykernel") else None
 _hints_shown: dict[str, int] = {}
 _topics_checked: list[str] = []
 
@@ -66,7 +71,7 @@ def check(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | None =
         text, passed = format_result(result, offer_hint=not result.passed), result.passed
     except Exception as error:  # a check must never stop "Run All"
         text, passed = f"{exercise_id}: the check could not run: {error}", False
-    stream = sys.stdout if passed else sys.stderr
+    stream = sys.stdout if passed else (_KERNEL_STDERR or sys.stderr)
     stream.write(text + "\n")
     stream.flush()
 
