@@ -278,9 +278,13 @@ def test_learner_named_after_folder_when_files_share_a_name(tmp_path):
     for learner in ("alice", "bob"):
         (tmp_path / learner).mkdir()
         (tmp_path / learner / "01_neuron.ipynb").write_text(subs.text(subs.exercise()))
-    from nncourse.grading.grader import collect_submissions, learner_names
+    from nncourse.grading.grader import collect_submissions
+    from nncourse.grading.layouts import lay_out, name_files
 
-    assert sorted(learner_names(collect_submissions([tmp_path]))) == ["alice", "bob"]
+    found = lay_out(tmp_path, collect_submissions([tmp_path]), "auto", ["01_neuron"])
+    assert sorted(s.learner for s in found) == ["alice", "bob"]
+    named = name_files(collect_submissions([tmp_path]))  # files named one by one
+    assert sorted(s.learner for s in named) == ["alice", "bob"]
 
 
 def test_wrong_arguments_exit_with_status_2(tmp_path):
