@@ -134,7 +134,8 @@ def items_page(items: list[Item]) -> str:
             hidden = " <em>(hidden)</em>" if item.hidden else ""
             rows.append(
                 f"<tr><td>{e(item.case)}{hidden}</td>"
-                f"<td class=\"bar\"><span style=\"width: {percent}%\"></span></td>"
+                f"<td class=\"bar\"><span class=\"track\"><span style=\"width: {percent}%\">"
+                f"</span></span></td>"
                 f"<td>{item.failed} of {item.graded} failed ({percent}%)</td>"
                 f"<td>{answers}</td></tr>")
         sections.append(f"<h2>{e(exercise_id)}</h2>\n<table>\n<tr><th>case</th><th>failed</th>"
@@ -151,7 +152,8 @@ body {{ font-family: sans-serif; margin: 2em; max-width: 75em; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }}
 td, th {{ border: 1px solid #bbb; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}
 td.bar {{ width: 30%; }}
-td.bar span {{ display: block; height: 1.1em; background: #c0392b; min-width: 1px; }}
+span.track {{ display: block; background: #eee; }}
+span.track span {{ display: block; height: 1.1em; background: #c0392b; min-width: 1px; }}
 </style>
 </head>
 <body>
