@@ -163,3 +163,16 @@ def test_every_learner_gets_a_folder_of_their_own():
     assert "/" not in folders["a/b"] and not folders[".hidden"].startswith(".")
     assert folders["CON"] != "CON"
     assert folder_name(decomposed) == "José"
+
+
+def test_with_assignment_given_another_lessons_notebook_is_a_wrong_notebook(tmp_path):
+    write(tmp_path / "subs" / "ann.ipynb", subs.solution())
+    write(tmp_path / "subs" / "ben.ipynb", json.loads((SOLUTIONS / "02_activations.ipynb")
+                                                     .read_text()))
+    out = tmp_path / "out"
+    assert grade(str(tmp_path / "subs"), "-o", str(out), "--assignment", "01_neuron") == 0
+    grades = {r["learner"]: r for r in rows(out / "grades.csv")}
+    assert grades["ann"]["total"] == grades["ann"]["max_score"] == grades["ben"]["max_score"]
+    assert grades["ben"]["total"] == "0"
+    assert "Wrong notebook: this is 02_activations" in grades["ben"]["problems"]
+    assert "No notebook handed in for 01_neuron." in grades["ben"]["problems"]

@@ -158,7 +158,8 @@ def add_grade_command(subparsers) -> None:
     parser.add_argument("--hidden", type=Path, default=None, metavar="DIR",
                         help="folder of hidden checks (.py files defining HIDDEN_CHECKS)")
     parser.add_argument("--assignment", default=None, metavar="NAME",
-                        help="grade every submission as this notebook, e.g. 01_neuron")
+                        help="grade only this notebook, e.g. 01_neuron (a notebook of another "
+                             "lesson scores 0 as a wrong notebook)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_grade)
 

@@ -182,13 +182,12 @@ class Grader:
     def __init__(self, options: GradingOptions):
         self.options = options
         self.assignments = load_assignments(options.solutions)
-        if options.assignment is not None:
-            chosen = [a for a in self.assignments if a.name == options.assignment]
-            if not chosen:
+        if options.assignment is not None:  # every notebook is still recognised, so that one
+            # of another lesson is reported as a wrong notebook (`roster`)
+            if not any(a.name == options.assignment for a in self.assignments):
                 names = ", ".join(a.name for a in self.assignments)
                 raise CourseError(f"There is no assignment {options.assignment!r}; "
                                   f"the solutions folder has: {names}.")
-            self.assignments = chosen
         self.hidden = load_hidden_checks(options.hidden) if options.hidden else {}
         self.names = {slot.exercise_id: get_exercise(slot.exercise_id).names
                       for a in self.assignments for slot in a.slots}
@@ -302,6 +301,8 @@ class Grader:
         known = {r.assignment for r in reports if r.assignment}
         if len(self.assignments) == 1:
             known = {self.assignments[0].name}
+        if self.options.assignment is not None:
+            known = {self.options.assignment}
         if len(known) == 1:
             only = known.pop()
             for report in reports:
