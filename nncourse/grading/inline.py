@@ -71,9 +71,23 @@ def check(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | None =
         text, passed = format_result(result, offer_hint=not result.passed), result.passed
     except Exception as error:  # a check must never stop "Run All"
         text, passed = f"{exercise_id}: the check could not run: {error}", False
-    stream = sys.stdout if passed else (_KERNEL_STDERR or sys.stderr)
+    stream = sys.stdout if passed else _failure_stream()
     stream.write(text + "\n")
     stream.flush()
+
+
+def _failure_stream():
+    """sys.stderr, or the kernel's own standard error if the notebook replaced sys.stderr (told
+    which cell is running, since the kernel now only tells the replacement)."""
+    if _KERNEL_STDERR is None or sys.stderr is _KERNEL_STDERR:
+        return sys.stderr
+    try:
+        from IPython import get_ipython
+
+        _KERNEL_STDERR.set_parent(get_ipython().parent_header)
+    except Exception:  # not the kernel we know: write where the notebook says
+        return sys.stderr
+    return _KERNEL_STDERR
 
 
 def hint(exercise_id: str) -> None:
