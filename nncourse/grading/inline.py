@@ -34,7 +34,7 @@ from typing import Any
 
 from nncourse.grading.evaluate import ExerciseResult, run_inline
 from nncourse.grading.messages import format_result, status_word
-from nncourse.grading.spec import exercises_of_topic, get_exercise
+from nncourse.grading.catalog import exercises_of_topic, get_exercise
 
 # In a Jupyter kernel, the kernel's own standard error, kept from when the notebook's setup cell
 # imported this module: a notebook that later sets `sys.stderr = io.StringIO()` does not silence
