@@ -172,7 +172,7 @@ def write_reports(batch: BatchReport, outdir: str | Path,
         "layout": batch.layouts,
         "lessons": batch.lessons,
         "pass_rates": rates,
-        "problems": {learner: [r.problem for r in reports if r.problem and r.path]
+        "problems": {learner: " ".join(r.problem for r in reports if r.problem and r.path)
                      for learner, reports in sorted(by_learner.items())
                      if any(r.problem and r.path for r in reports)},
         "missing_notebooks": missing,
