@@ -5,9 +5,10 @@
 
 The zip holds
 
-    setup.sh          run once by Gradescope when it builds the image: makes a virtual
-                      environment in /autograder/env and installs requirements.txt, then the
-                      course's wheel (no Docker, nothing downloaded but the pinned packages)
+    setup.sh          run once by Gradescope when it builds the image: installs bubblewrap
+                      (the grader's sandbox) if it is missing, makes a virtual environment in
+                      /autograder/env and installs requirements.txt, then the course's wheel
+                      (no Docker, nothing downloaded but the pinned packages)
     requirements.txt  what grading needs, pinned to the versions this zip was built with
     nncourse-*.whl    this package, built from its source tree (or given with --wheel)
     run_autograder    run for every submission: grades /autograder/submission as one learner
@@ -58,6 +59,10 @@ SETUP_SH = """\
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
+if ! command -v bwrap > /dev/null && command -v apt-get > /dev/null; then
+    # the grader's sandbox; without it nncourse grade still grades, and says so
+    apt-get update && apt-get install -y bubblewrap || echo "bubblewrap not installed" >&2
+fi
 if ! python3 -m venv "$ROOT/env"; then
     echo "python3 -m venv failed; installing python3-venv" >&2
     apt-get update && apt-get install -y python3-venv
