@@ -10,7 +10,9 @@ with a fresh interpreter per notebook, against the fork server's fresh namespace
     python benchmarks/grading.py [--copies 10]
 
 Target: at most 0.15 s per notebook per core with the sandbox on.
-(For comparison, nbgrader's autograde took 1.56 s per notebook.)
+Last, nbgrader 0.9's autograde is measured on the same variants (`measure_nbgrader`, with the
+course's nbgrader_config.py; --nbgrader 0 skips it, as does a missing nbgrader), and compared
+per notebook with the sandboxed grader at --jobs 1.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import copy
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,10 +111,48 @@ def boundary_costs(repeats: int = 5) -> dict[str, float]:
     return costs
 
 
+def measure_nbgrader(notebooks: int) -> tuple[float, float, int] | None:
+    """nbgrader 0.9's autograde of `notebooks` submissions of topic 01 (the variants in turn) in
+    a course folder released with the course's nbgrader_config.py: wall seconds, CPU seconds
+    (nbgrader and its kernels), notebooks. None when nbgrader is not installed."""
+    tool = Path(sys.executable).parent / "nbgrader"
+    if not tool.exists():
+        return None
+    texts = list(variants().values())
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp)
+        shutil.copy(ROOT / "nbgrader_config.py", course)
+        lesson = SOLUTION.stem
+        (course / "source" / lesson).mkdir(parents=True)
+        shutil.copy(SOLUTION, course / "source" / lesson)
+        env = dict(os.environ, PATH=f"{tool.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+
+        def run(*args: str) -> None:
+            subprocess.run([str(tool), *args], cwd=course, env=env, check=True,
+                           capture_output=True)
+
+        run("generate_assignment", lesson, "--force")
+        for index in range(notebooks):
+            folder = course / "submitted" / f"learner{index:03d}" / lesson
+            folder.mkdir(parents=True)
+            (folder / f"{lesson}.ipynb").write_text(texts[index % len(texts)])
+        started, cpu_started = time.perf_counter(), children_cpu_seconds()
+        run("autograde", lesson, "--create", "--force")
+        return time.perf_counter() - started, children_cpu_seconds() - cpu_started, notebooks
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (nbgrader and the kernels it started)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10,
                         help="copies of each of the 5 variants (default 10: 50 notebooks)")
+    parser.add_argument("--nbgrader", type=int, default=5, metavar="N",
+                        help="notebooks for nbgrader's autograde (default 5; 0 skips it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -144,6 +185,14 @@ def main() -> None:
               f"{TARGET} s; its CPU time, {cpu_on:.3f} s per notebook, "
               f"{'meets' if cpu_on <= TARGET else 'misses'} it (on a busy machine the wall "
               f"time includes waiting for a core)")
+    nbgrader = measure_nbgrader(args.nbgrader) if args.nbgrader > 0 else None
+    if nbgrader is None:
+        print("nbgrader: not measured (not installed, or --nbgrader 0)")
+        return
+    seconds, cpu, graded = nbgrader
+    print(f"nbgrader 0.9 autograde, {graded} notebooks: {seconds:6.2f} s in all, "
+          f"{seconds / graded:.3f} s per notebook; CPU {cpu / graded:.3f} s per notebook; "
+          f"{seconds / graded / on:.1f}x the time per notebook of the sandboxed grader, --jobs 1")
 
 
 if __name__ == "__main__":

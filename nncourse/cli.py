@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from nncourse import __version__
-from nncourse.grading.commands import add_grade_command, add_release_command
+from nncourse.grading.commands import (
+    add_autograder_command, add_grade_command, add_release_command,
+)
 from nncourse.lab import add_lab_command
 
 
@@ -19,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lab_command(subparsers)
     add_release_command(subparsers)
     add_grade_command(subparsers)
+    add_autograder_command(subparsers)
     return parser
 
 

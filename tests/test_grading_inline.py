@@ -28,7 +28,8 @@ def neuron_batch(X, weights, bias):
 
 def printed(capsys, *args, **kwargs) -> str:
     check(*args, **kwargs)
-    return capsys.readouterr().out
+    captured = capsys.readouterr()
+    return captured.out + captured.err
 
 
 def test_correct_answer_says_all_tests_passed(capsys):
@@ -84,7 +85,7 @@ def test_an_exception_in_the_answer_is_reported_not_raised(capsys, function, wor
 def test_missing_name_is_reported_from_the_notebook_globals(capsys):
     namespace = {"check": check, "weightedsum": weighted_sum}
     exec('check("01-weighted_sum")', namespace)  # as in a notebook cell
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "weighted_sum is not defined" in out
     assert "Did you rename it? weightedsum is defined" in out
 
@@ -107,12 +108,17 @@ def test_unknown_exercise_is_reported_with_the_known_ones(capsys):
     assert "could not run" in out and "01-weighted_sum" in out
 
 
-def test_checks_raise_only_when_asked_for_nbgrader(capsys, monkeypatch):
-    monkeypatch.setenv("NNCOURSE_CHECKS_RAISE", "1")
+def test_a_passing_check_writes_to_stdout_any_other_verdict_to_stderr(capsys):
+    """nbgrader scores a grade cell that wrote to stderr as 0; JupyterLab just shows it."""
     check("01-weighted_sum", weighted_sum)
-    with pytest.raises(AssertionError, match="01-weighted_sum: the check did not pass"):
-        check("01-weighted_sum", lambda x, w, b: None)
-    assert "not written yet" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "tests passed" in captured.out and captured.err == ""
+    for wrong in (lambda x, w, b: None, lambda x, w, b: 1 / 0):
+        check("01-weighted_sum", wrong)  # never raises
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.startswith("01-weighted_sum")
+    check("01-no_such_exercise")
+    assert "could not run" in capsys.readouterr().err
 
 
 def test_value_exercise(capsys):
@@ -369,7 +375,7 @@ def test_a_written_function_returning_none_names_the_unwritten_function_it_may_c
     unrelated = DENSE_FORWARD_PLACEHOLDER.replace("dense_forward", "textbook_layer")
     namespace = notebook_globals(DENSE_FORWARD_PLACEHOLDER, unrelated, NETWORK_FORWARD_WRITTEN)
     exec('check("03-network_forward")', namespace)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "network_forward returned None on every test, although you wrote it" in out
     assert "textbook_layer" not in out  # not used by network_forward
     assert "dense_forward is not written yet" in out
@@ -383,7 +389,7 @@ def test_the_released_placeholder_is_still_not_written_yet(capsys):
     placeholder = NETWORK_FORWARD_WRITTEN.split("\n")[0] + '\n    """doc"""\n    return None\n'
     namespace = notebook_globals(DENSE_FORWARD_PLACEHOLDER, placeholder)
     exec('check("03-network_forward")', namespace)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "not written yet: network_forward returned None. Replace `return None`" in out
     assert evaluate("03-network_forward", namespace=namespace).status == "not written"
 
@@ -392,7 +398,7 @@ def test_a_written_function_returning_none_without_unwritten_helpers(capsys):
     namespace = notebook_globals("def weighted_sum(inputs, weights, bias):\n"
                                  "    z = float(np.dot(inputs, weights) + bias)\n")
     exec('check("01-weighted_sum")', namespace)
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "weighted_sum returned None on every test, although you wrote it" in out
     assert "ends with `return` and a value" in out
 

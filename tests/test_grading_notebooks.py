@@ -25,11 +25,13 @@ NAMES = [p.name for p in sorted(SOLUTIONS.glob("*.ipynb"))]
 def batch(tmp_path_factory):
     """Every solution and every untouched exercise notebook, graded in one batch."""
     folder = tmp_path_factory.mktemp("submissions")
-    for name in NAMES:
-        shutil.copy(SOLUTIONS / name, folder / f"solution-{name}")
-        shutil.copy(EXERCISES / name, folder / f"exercise-{name}")
+    for learner, source in (("solution", SOLUTIONS), ("exercise", EXERCISES)):
+        (folder / learner).mkdir()
+        for name in NAMES:
+            shutil.copy(source / name, folder / learner / name)
     report = grade([folder], GradingOptions(solutions=SOLUTIONS, jobs=2, progress=False))
-    return {r.path.name: r for r in report.submissions}
+    assert report.layouts == ["<learner>/<notebook>: each folder is a learner"]
+    return {f"{r.learner}-{r.path.name}": r for r in report.submissions}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -33,8 +33,13 @@ namespaces    fresh Linux namespaces for each child, inside the sandbox
 sandbox       the bubblewrap sandbox holding the fork servers; starts children, reads their reports
 hidden        hidden checks kept by the instructor
 grader        grades a batch (`nncourse grade`)
+layouts       who handed in which notebook: flat, per-learner, nbgrader, single; learners' folders
+roster        which notebooks count: one per learner and lesson, wrong notebooks, missing ones
+items         item analysis: per case, how many failed it and the common wrong answers
 reports       results.json (Gradescope), feedback.html, grades.csv, pass_rates.csv, summary.json
-commands      the two subcommands' arguments
+gradescope    `nncourse autograder`: a Gradescope autograder zip
+nbgrader_support  nbgrader_config.py's rules: nbgrader releases what `nncourse release` writes
+commands      the subcommands' arguments (release, grade, autograder)
 
 How to add an exercise
 ----------------------

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from nncourse.errors import CourseError
+from nncourse.grading.layouts import LAYOUTS
+from nncourse.grading.gradescope import DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES
 
 GRADE_DESCRIPTION = """\
 Grade submitted exercise notebooks.
@@ -25,10 +27,26 @@ Written to OUTDIR:
   <learner>/feedback.html  the verdicts as a web page
   grades.csv               one row per learner, one column per exercise, total
   pass_rates.csv           per exercise: learners graded, learners with full points, rate
+  items.csv, items.html    per exercise and case: learners who failed it, common wrong answers
+  learners.csv             every notebook found: its learner, its lesson, graded or why not
   summary.json             the class summary
 
-The learner's name is the file name, or the folder name when all files are named alike
-(alice/01_neuron.ipynb, bob/01_neuron.ipynb).
+Who handed in what (--layout, default auto: recognised from the tree):
+  flat          submissions/alice.ipynb             a learner per file, named by the file
+  per-learner   submissions/alice/01_neuron.ipynb   a learner per folder
+  nbgrader      submitted/alice/01_neuron/*.ipynb   nbgrader's layout (course folder or
+                                                    its submitted/ folder)
+  single        submission/01_neuron.ipynb ...      one learner, several notebooks (name it
+                                                    with --learner); given as an option, every
+                                                    notebook of --solutions is expected
+Names keep their letters (Unicode); every learner gets a folder of their own. The lessons
+graded are those of --assignment, or those at least half of the learners handed in; a notebook
+of another lesson is a "wrong notebook" (0 points, no one else's columns change). Of two
+notebooks of one lesson from one learner, the newest (modification time) is graded and the
+other reported.
+
+One learner, one results.json (a Gradescope autograder, or one task of a batch system):
+  nncourse grade SUBMISSION_DIR --layout single --results-json results/results.json
 
 Without bubblewrap (`bwrap`: Debian/Ubuntu package bubblewrap; not on macOS or Windows) the
 grader still grades, prints one warning line and records "sandbox": "none" in summary.json:
@@ -44,6 +62,7 @@ examples:
   nncourse grade submissions/*.ipynb -o grades
   nncourse grade submissions/ -o grades --jobs 4 --timeout 5 --memory 512M
   nncourse grade submissions/ -o grades --hidden hidden_checks/
+  nncourse grade course/submitted -o grades --layout nbgrader
 """
 
 
@@ -121,8 +140,20 @@ def add_grade_command(subparsers) -> None:
     )
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
                         help="submitted .ipynb files, or folders searched for them")
-    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR",
-                        help="folder for the reports (created if needed)")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
+                        help="folder for the reports (created if needed); required unless "
+                             "--results-json is given")
+    parser.add_argument("--layout", choices=LAYOUTS, default="auto",
+                        help="how the submissions are laid out (default: auto, from the tree)")
+    parser.add_argument("--learner", default=None, metavar="NAME",
+                        help="the learner's name for --layout single (default: the folder's)")
+    parser.add_argument("--results-json", type=Path, default=None, metavar="FILE",
+                        help="write the one learner's results.json here (the submissions must "
+                             "be one learner's)")
+    parser.add_argument("--hidden-visibility", choices=VISIBILITIES,
+                        default=DEFAULT_HIDDEN_VISIBILITY,
+                        help="Gradescope visibility of hidden checks' tests (default: visible; "
+                             "see the README)")
     parser.add_argument("--jobs", "-j", type=positive_int, default=1, metavar="N",
                         help="exercises graded in parallel (default: 1)")
     parser.add_argument("--timeout", type=positive_float, default=10.0, metavar="S",
@@ -135,7 +166,8 @@ def add_grade_command(subparsers) -> None:
     parser.add_argument("--hidden", type=Path, default=None, metavar="DIR",
                         help="folder of hidden checks (.py files defining HIDDEN_CHECKS)")
     parser.add_argument("--assignment", default=None, metavar="NAME",
-                        help="grade every submission as this notebook, e.g. 01_neuron")
+                        help="grade only this notebook, e.g. 01_neuron (a notebook of another "
+                             "lesson scores 0 as a wrong notebook)")
     parser.add_argument("--sandbox", choices=("auto", "required", "off"), default="auto",
                         help="auto: bubblewrap when it works here, else grade without it and "
                              "warn; required: refuse to grade without it; off: never "
@@ -146,27 +178,81 @@ def add_grade_command(subparsers) -> None:
 
 def run_grade(args) -> int:
     from nncourse.grading.grader import GradingOptions, grade
-    from nncourse.grading.reports import write_reports
+    from nncourse.grading.reports import write_one_result, write_reports
 
+    if args.output is None and args.results_json is None:
+        print("nncourse grade: give -o OUTDIR, --results-json FILE, or both.", file=sys.stderr)
+        return 2
     options = GradingOptions(
         solutions=args.solutions or default_solutions(), hidden=args.hidden,
         assignment=args.assignment, jobs=args.jobs, timeout=args.timeout,
-        memory_bytes=args.memory, progress=not args.no_progress, sandbox=args.sandbox,
-        private=(args.output,),
+        memory_bytes=args.memory, progress=not args.no_progress, layout=args.layout,
+        learner=args.learner, sandbox=args.sandbox,
+        private=tuple(p for p in (args.output, args.results_json) if p is not None),
     )
     try:
         batch = grade(args.submissions, options)
+        if args.results_json is not None:
+            write_one_result(batch, args.results_json, args.hidden_visibility)
     except CourseError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # the grader's own fault (a reference or hidden check failed)
         print(f"nncourse grade: could not grade: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    write_reports(batch, args.output)
-    n = len(batch.submissions)
-    print(f"graded {n} notebook{'s' if n != 1 else ''} in {batch.seconds:.1f} s; "
-          f"reports in {args.output}")
+    if args.output is not None:
+        write_reports(batch, args.output, args.hidden_visibility)
+    n = sum(r.path is not None for r in batch.submissions)
+    learners = len({r.learner for r in batch.submissions})
+    print(f"submissions read as {'; '.join(batch.layouts) or 'nothing found'}: "
+          f"{learners} learner{'s' if learners != 1 else ''}, "
+          f"{n} notebook{'s' if n != 1 else ''}")
+    written = ", ".join(str(p) for p in (args.output, args.results_json) if p is not None)
+    print(f"graded in {batch.seconds:.1f} s; written to {written}")
     for report in batch.submissions:
         for problem in report.internal_errors:
             print(f"not graded properly: {report.path}: {problem}", file=sys.stderr)
     return 0 if batch.fully_graded else 1
+
+
+def add_autograder_command(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "autograder", help="write a Gradescope autograder (a zip) that grades with nncourse",
+        description="Write a Gradescope autograder: setup.sh installs this package from a wheel "
+                    "in the zip (dependencies pinned, no Docker); run_autograder grades "
+                    "/autograder/submission as one learner into "
+                    "/autograder/results/results.json. See nncourse/grading/gradescope.py and "
+                    "the README.",
+    )
+    parser.add_argument("solutions", nargs="+", type=Path, metavar="SOLUTIONS",
+                        help="solution notebooks (or folders of them) the learners hand in")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="ZIP",
+                        help="the zip to write, e.g. autograder.zip")
+    parser.add_argument("--hidden", type=Path, default=None, metavar="DIR",
+                        help="folder of hidden checks to grade with too")
+    parser.add_argument("--hidden-visibility", choices=VISIBILITIES,
+                        default=DEFAULT_HIDDEN_VISIBILITY,
+                        help="what a learner sees of hidden checks' tests (default: visible; "
+                             "anything else also hides their total until then)")
+    parser.add_argument("--timeout", type=positive_float, default=10.0, metavar="S",
+                        help="seconds per exercise (default: 10)")
+    parser.add_argument("--memory", default="1G", metavar="M",
+                        help="memory per exercise, e.g. 512M (default: 1G)")
+    parser.add_argument("--wheel", type=Path, default=None, metavar="WHEEL",
+                        help="an nncourse wheel to ship (default: built from the source tree)")
+    parser.set_defaults(run=run_autograder)
+
+
+def run_autograder(args) -> int:
+    from nncourse.grading.gradescope import build_autograder
+
+    try:
+        memory_size(args.memory)
+        path = build_autograder(args.solutions, args.output, hidden=args.hidden,
+                                wheel=args.wheel, hidden_visibility=args.hidden_visibility,
+                                timeout=args.timeout, memory=args.memory)
+    except (CourseError, argparse.ArgumentTypeError) as error:
+        print(f"nncourse autograder: could not build the autograder: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: upload it as the assignment's autograder on Gradescope")
+    return 0

@@ -29,7 +29,6 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Literal
 
 from nncourse.errors import CourseError
-from nncourse.grading import transport
+from nncourse.grading import items, layouts, roster, transport
 from nncourse.grading.answers import (
     AnswerBlock, Assignment, extract_answers, identify_assignment, load_assignment,
 )
@@ -65,6 +64,8 @@ class TestResult:
     status: Literal["passed", "failed"]
     output: str
     hidden: bool = False
+    # per case, for the item analysis (`items`): (case name, passed, the learner's answer)
+    cases: list[tuple[str, bool, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -72,10 +73,12 @@ class SubmissionReport:
     """Everything the grader found out about one submitted notebook."""
 
     learner: str
-    path: Path
+    path: Path | None  # None for a lesson the learner handed in nothing for
     assignment: str | None
     tests: list[TestResult] = field(default_factory=list)
     problem: str | None = None  # the notebook could not be read, or matched to an assignment
+    status: str = roster.GRADED  # or roster.OLDER_COPY, WRONG_NOTEBOOK, MISSING, UNREADABLE
+    intended: str | None = None  # the assignment the submission's folder names (nbgrader)
     internal_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -127,6 +130,8 @@ class GradingOptions:
     progress: bool = True
     sandbox: SandboxChoice = "auto"
     private: tuple[Path, ...] = ()  # more of the instructor's folders (the output folder)
+    layout: str = "auto"  # see `layouts`
+    learner: str | None = None  # the learner's name, for the "single" layout
 
 
 @dataclass
@@ -135,6 +140,8 @@ class BatchReport:
     assignments: list[Assignment]
     seconds: float
     sandbox: str = "bubblewrap"  # or "none": learner code ran without the sandbox
+    lessons: list[str] = field(default_factory=list)  # the assignments graded (`roster`)
+    layouts: list[str] = field(default_factory=list)  # how each folder was read (`layouts`)
     child_cpu_seconds: float = 0.0  # CPU time of every child process (and of the fork servers)
 
     @property
@@ -185,15 +192,21 @@ def collect_submissions(paths: Sequence[str | Path]) -> list[Path]:
     return found
 
 
-def learner_names(paths: Sequence[Path]) -> list[str]:
-    """A learner's name from the file name, or from the folder when file names repeat
-    (`alice/01_neuron.ipynb`, `bob/01_neuron.ipynb`)."""
-    stems = [p.stem for p in paths]
-    if len(set(stems)) == len(stems):
-        return stems
-    names = [p.parent.name or p.stem for p in paths]
-    counts = Counter(zip(names, stems))
-    return [n if counts[(n, s)] == 1 else f"{n}-{s}" for n, s in zip(names, stems)]
+def find_submissions(paths: Sequence[str | Path], options: GradingOptions,
+                     course_notebooks: list[str]) -> list[layouts.Submission]:
+    """Every notebook named or found in the folders named, with the learner it belongs to."""
+    def is_folder(path: Path) -> bool:
+        return path.is_dir() and not path.is_symlink()
+
+    files = [Path(p) for p in paths if not is_folder(Path(p))]
+    found = layouts.name_files(collect_submissions(files)) if files else []
+    if files and options.layout == "single":
+        found = [layouts.Submission(s.path, layouts.learner_name(options.learner or s.learner),
+                                    "single") for s in found]
+    for folder in (Path(p) for p in paths if is_folder(Path(p))):
+        found.extend(layouts.lay_out(folder, collect_submissions([folder]), options.layout,
+                                     course_notebooks, options.learner))
+    return found
 
 
 class Grader:
@@ -202,13 +215,12 @@ class Grader:
     def __init__(self, options: GradingOptions):
         self.options = options
         self.assignments = load_assignments(options.solutions)
-        if options.assignment is not None:
-            chosen = [a for a in self.assignments if a.name == options.assignment]
-            if not chosen:
+        if options.assignment is not None:  # every notebook is still recognised, so that one
+            # of another lesson is reported as a wrong notebook (`roster`)
+            if not any(a.name == options.assignment for a in self.assignments):
                 names = ", ".join(a.name for a in self.assignments)
                 raise CourseError(f"There is no assignment {options.assignment!r}; "
                                   f"the solutions folder has: {names}.")
-            self.assignments = chosen
         self.hidden = load_hidden_checks(options.hidden) if options.hidden else {}
         self.names = {slot.exercise_id: get_exercise(slot.exercise_id).names
                       for a in self.assignments for slot in a.slots}
@@ -228,8 +240,8 @@ class Grader:
         self.sandbox = Sandbox(self.options.sandbox, private)  # refuses here, if it must
         if self.sandbox.warning:
             print(f"nncourse grade: {self.sandbox.warning}", file=sys.stderr)
-        files = collect_submissions(paths)
-        reports, tasks = self._plan(files, roots)
+        submissions = find_submissions(paths, self.options, [a.name for a in self.assignments])
+        reports, tasks, lessons = self._plan(submissions, roots)
         for _, _, exercise_id in tasks:  # expected values are computed here, before any thread
             self._prepared(exercise_id)
         results: dict[tuple[int, str], list[TestResult]] = {}
@@ -240,10 +252,30 @@ class Grader:
             self.sandbox.close()
             progress.close()
         for index, report in enumerate(reports):
-            for slot in self._assignment(report).slots if report.assignment else []:
+            if report.status != roster.GRADED or not report.assignment:
+                continue
+            for slot in self._assignment(report).slots:
                 report.tests.extend(results.get((index, slot.exercise_id), []))
+        reports.extend(self._absent(reports, lessons))
+        kinds = list(dict.fromkeys(s.layout for s in submissions))
         return BatchReport(reports, self.assignments, time.perf_counter() - started,
-                           sandbox=self.sandbox.mode, child_cpu_seconds=self.sandbox.cpu_seconds)
+                           sandbox=self.sandbox.mode, child_cpu_seconds=self.sandbox.cpu_seconds,
+                           lessons=lessons, layouts=[layouts.DESCRIPTIONS[k] for k in kinds])
+
+    def _absent(self, reports: list[SubmissionReport], lessons: list[str]
+                ) -> list[SubmissionReport]:
+        """A report for each graded lesson a learner handed in nothing for: every test failed,
+        hidden ones included, so the learner's maximum is the class's."""
+        absent = []
+        for learner, names in roster.absent_lessons(reports, lessons).items():
+            for name in names:
+                problem = f"No notebook handed in for {name}."
+                slots = next(a for a in self.assignments if a.name == name).slots
+                tests = [t for slot in slots for t in
+                         self._failed_all(self._prepared(slot.exercise_id), problem[:-1].lower())]
+                absent.append(SubmissionReport(learner, None, name, tests, problem,
+                                               status=roster.MISSING))
+        return absent
 
     def _run_tasks(self, reports, tasks, results, progress) -> None:
         with ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
@@ -268,10 +300,12 @@ class Grader:
     def _assignment(self, report: SubmissionReport) -> Assignment:
         return next(a for a in self.assignments if a.name == report.assignment)
 
-    def _plan(self, files: list[Path], roots: Sequence[Path] = ()):
+    def _plan(self, submissions: list[layouts.Submission], roots: Sequence[Path] = ()):
         reports, tasks, notebooks = [], [], []
-        for path, learner in zip(files, learner_names(files)):
-            report = SubmissionReport(learner, path, None)
+        for submission in submissions:
+            path = submission.path
+            report = SubmissionReport(submission.learner, path, None,
+                                      intended=submission.intended)
             notebook = None
             try:
                 notebook = read_notebook(path, inside=_root_of(path, roots))
@@ -281,11 +315,20 @@ class Grader:
             report.assignment = assignment.name if assignment else None
             reports.append(report)
             notebooks.append(notebook)
+        names = [a.name for a in self.assignments]
+        for report in reports:  # an unreadable notebook in nbgrader's folder of an assignment
+            if report.assignment is None and report.intended in names:
+                report.assignment = report.intended
         self._guess_unknown_assignments(reports)
+        lessons = roster.settle(reports, names, self.options.assignment,
+                                every_lesson=self.options.layout == "single")
         for index, (report, notebook) in enumerate(zip(reports, notebooks)):
             if report.assignment is None:
                 no_match = "It does not match any assignment (no known exercise was found in it)."
                 report.problem = " ".join(filter(None, [report.problem, no_match]))
+                report.status = roster.UNREADABLE
+                continue
+            if report.status != roster.GRADED:
                 continue
             assignment = self._assignment(report)
             if notebook is None:
@@ -295,7 +338,7 @@ class Grader:
             blocks = extract_answers(assignment, notebook, self.names)
             for slot in assignment.slots:
                 tasks.append((index, blocks, slot.exercise_id))
-        return reports, tasks
+        return reports, tasks, lessons
 
     def _guess_unknown_assignments(self, reports: list[SubmissionReport]) -> None:
         """A file that cannot be matched (an empty file, say) is taken to answer the assignment
@@ -303,6 +346,8 @@ class Grader:
         known = {r.assignment for r in reports if r.assignment}
         if len(self.assignments) == 1:
             known = {self.assignments[0].name}
+        if self.options.assignment is not None:
+            known = {self.options.assignment}
         if len(known) == 1:
             only = known.pop()
             for report in reports:
@@ -385,11 +430,13 @@ class Grader:
                 return run, None
 
     def _failed_all(self, prepared: PreparedExercise, reason: str) -> list[TestResult]:
+        unanswered = [(c.name, False, items.NO_ANSWER) for c in prepared.public.cases]
         tests = [TestResult(f"{prepared.exercise.id}: {prepared.exercise.title}",
                             prepared.exercise.id, 0, prepared.points, "failed",
-                            f"{prepared.exercise.id}: {reason}")]
-        for check, _start, _end in prepared.hidden_checks:
-            tests.append(_hidden_test(prepared, check, passed=False))
+                            f"{prepared.exercise.id}: {reason}", cases=unanswered)]
+        for check, start, end in prepared.hidden_checks:
+            tests.append(_hidden_test(prepared, check, passed=False, cases=[
+                (c.name, False, items.NO_ANSWER) for c in prepared.hidden.cases[start:end]]))
         return tests
 
     def _judge(self, prepared: PreparedExercise, cases: CaseSet, hidden: bool, run: ChildRun,
@@ -398,28 +445,37 @@ class Grader:
         if not hidden and child_report is None:
             reason = f"your code stopped the grading of this exercise: {run.failure}."
             return [TestResult(f"{exercise.id}: {exercise.title}", exercise.id, 0,
-                               prepared.points, "failed", f"{exercise.id}: {reason}")]
+                               prepared.points, "failed", f"{exercise.id}: {reason}",
+                               cases=[(c.name, False, items.NO_ANSWER) for c in cases.cases])]
         if hidden:  # a name and passed or failed: nothing of the inputs, values or errors
             tests = []
             for check, start, end in prepared.hidden_checks:
                 passed = child_report is not None and judge(
                     exercise, cases.cases[start:end], child_report.outcomes[start:end],
                     child_report.presence, expected=cases.expected[start:end]).passed
-                tests.append(_hidden_test(prepared, check, passed))
+                marks = [(c.name, False, items.NO_ANSWER) for c in cases.cases[start:end]] \
+                    if child_report is None else items.case_marks(  # for the instructor only
+                        exercise, cases.cases[start:end], child_report.outcomes[start:end],
+                        cases.expected[start:end], child_report.presence)
+                tests.append(_hidden_test(prepared, check, passed, marks))
             return tests
         verdict = judge(exercise, cases.cases, child_report.outcomes, child_report.presence,
                         expected=cases.expected)
         _explain_cell_errors(verdict, child_report.own_errors)
         return [TestResult(f"{exercise.id}: {exercise.title}", exercise.id,
                            prepared.points if verdict.passed else 0, prepared.points,
-                           "passed" if verdict.passed else "failed", format_result(verdict))]
+                           "passed" if verdict.passed else "failed", format_result(verdict),
+                           cases=items.case_marks(exercise, cases.cases, child_report.outcomes,
+                                                  cases.expected, child_report.presence))]
 
 
-def _hidden_test(prepared: PreparedExercise, check: HiddenCheck, passed: bool) -> TestResult:
+def _hidden_test(prepared: PreparedExercise, check: HiddenCheck, passed: bool,
+                 cases: list[tuple[str, bool, str]] | None = None) -> TestResult:
     name = f"{prepared.exercise.id} hidden: {check.name}"
     return TestResult(name, prepared.exercise.id, check.points if passed else 0, check.points,
                       "passed" if passed else "failed",
-                      f"{name}: {'passed' if passed else 'failed'}", hidden=True)
+                      f"{name}: {'passed' if passed else 'failed'}", hidden=True,
+                      cases=cases or [])
 
 
 def decode_report(run: ChildRun, n_cases: int) -> ChildReport:

@@ -15,14 +15,19 @@ registry, so they work the same in a renamed or moved notebook.
 These checks are for learning. The grade comes from `nncourse grade`, which runs the same cases
 (and possibly more) in a separate process that the notebook's code cannot reach.
 
-An instructor who grades with nbgrader instead sets the environment variable
-`NNCOURSE_CHECKS_RAISE=1` for its autograde step: a failing `check` then raises AssertionError
-after printing its verdict, which is how nbgrader recognises a failed test cell.
+A verdict that passes is printed to standard output; any other verdict (a failed case, an answer
+not written yet, a check that could not run) is written to standard error. JupyterLab shows both
+and goes on with "Run All"; nbgrader's autograde scores a grade cell that wrote to standard error
+as 0 (`nbgrader.utils.determine_grade`), so the same check cells grade under nbgrader with nothing
+to configure. The released check cell imports `check` afresh before calling it, so a `check`
+redefined earlier in the notebook cannot stand in for this one, and a failing verdict goes to
+the kernel's own standard error even if the notebook replaced `sys.stderr`. Everything else a
+hostile notebook could do to these checks (patching this module, say) happens in the learner's
+own kernel, where nbgrader runs them: see "Grading with nbgrader" in the README.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -31,7 +36,10 @@ from nncourse.grading.evaluate import ExerciseResult, run_inline
 from nncourse.grading.messages import format_result, status_word
 from nncourse.grading.catalog import exercises_of_topic, get_exercise
 
-RAISE_VARIABLE = "NNCOURSE_CHECKS_RAISE"
+# In a Jupyter kernel, the kernel's own standard error, kept from when the notebook's setup cell
+# imported this module: a notebook that later sets `sys.stderr = io.StringIO()` does not silence
+# a failing check (nbgrader would otherwise see nothing and give full points).
+_KERNEL_STDERR = sys.stderr if type(sys.stderr).__module__.startswith("ipykernel") else None
 _hints_shown: dict[str, int] = {}
 _topics_checked: list[str] = []
 
@@ -54,18 +62,32 @@ def evaluate(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | Non
 
 
 def check(exercise_id: str, *objects: Any, namespace: Mapping[str, Any] | None = None) -> None:
-    """Run every case of an exercise on your answer and print the verdict. Never raises
-    (unless NNCOURSE_CHECKS_RAISE=1, for nbgrader: see the module docstring)."""
+    """Run every case of an exercise on your answer and print the verdict: to standard output
+    when it passes, to standard error otherwise (see the module docstring). Never raises."""
     if namespace is None and not objects:
         namespace = _caller_globals()
     try:
         result = evaluate(exercise_id, *objects, namespace=namespace)
-        print(format_result(result, offer_hint=not result.passed))
+        text, passed = format_result(result, offer_hint=not result.passed), result.passed
     except Exception as error:  # a check must never stop "Run All"
-        print(f"{exercise_id}: the check could not run: {error}")
-        result = None
-    if os.environ.get(RAISE_VARIABLE) == "1" and (result is None or not result.passed):
-        raise AssertionError(f"{exercise_id}: the check did not pass")
+        text, passed = f"{exercise_id}: the check could not run: {error}", False
+    stream = sys.stdout if passed else _failure_stream()
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def _failure_stream():
+    """sys.stderr, or the kernel's own standard error if the notebook replaced sys.stderr (told
+    which cell is running, since the kernel now only tells the replacement)."""
+    if _KERNEL_STDERR is None or sys.stderr is _KERNEL_STDERR:
+        return sys.stderr
+    try:
+        from IPython import get_ipython
+
+        _KERNEL_STDERR.set_parent(get_ipython().parent_header)
+    except Exception:  # not the kernel we know: write where the notebook says
+        return sys.stderr
+    return _KERNEL_STDERR
 
 
 def hint(exercise_id: str) -> None:

@@ -6,10 +6,15 @@ For every `solutions/NN_topic.ipynb` it writes `exercises/NN_topic.ipynb` where
   plus a line that keeps the notebook runnable: inside a function `return None  # replace with
   your answer` (the check then says "not written yet"); at top level `name = None` for every name
   the region assigns. In a markdown cell the region becomes "YOUR ANSWER HERE";
+- a check cell (nbgrader "grade" cell) gets `from nncourse.grading import check` as its first
+  line, so that it runs the course's check even if the notebook reused the name `check` above;
 - cells tagged `solution-only` are left out;
 - outputs and execution counts are cleared, widget state and execution timings dropped;
 - the notebook's metadata records the assignment name (`metadata.nncourse.assignment`), which
   lets the grader recognise a renamed submission.
+
+nbgrader's own `generate_assignment` writes the same cells when run with the shipped
+`nbgrader_config.py` (see `nbgrader_support`), which calls `released_source` below.
 
 Cell ids and nbgrader metadata are kept, so the grader can match a submission's cells to the
 solution's. The output is byte-for-byte deterministic (sorted keys, fixed indentation), so a test
@@ -36,6 +41,7 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 CODE_PLACEHOLDER = "# YOUR CODE HERE"
 MARKDOWN_PLACEHOLDER = "YOUR ANSWER HERE"
+CHECK_IMPORT = "from nncourse.grading import check"
 NBGRADER_KEYS = ("grade", "grade_id", "locked", "schema_version", "solution", "task")
 
 
@@ -96,6 +102,24 @@ def _placeholder(indent: str, region: str, markdown: bool) -> list[str]:
     return lines
 
 
+def is_check_cell(cell: dict) -> bool:
+    """An nbgrader grade cell that is not also a solution cell: an exercise's check."""
+    info = cell.get("metadata", {}).get("nbgrader", {})
+    return isinstance(info, dict) and bool(info.get("grade")) and not info.get("solution")
+
+
+def released_source(cell: dict) -> str:
+    """What a learner gets in place of a cell's source: solution regions replaced by
+    placeholders, and a check cell that imports `check` before it calls it."""
+    text = source_text(cell.get("source", ""))
+    if BEGIN in text:
+        text = strip_solutions(text, markdown=cell.get("cell_type") == "markdown")
+    if cell.get("cell_type") == "code" and is_check_cell(cell) and \
+            CHECK_IMPORT not in text.splitlines():
+        text = f"{CHECK_IMPORT}\n{text}"
+    return text
+
+
 def release_notebook(solution: dict, assignment: str) -> dict:
     """The exercise version of a solution notebook (a new dict; the input is not changed)."""
     notebook = copy.deepcopy(solution)
@@ -105,10 +129,7 @@ def release_notebook(solution: dict, assignment: str) -> dict:
         if SOLUTION_ONLY_TAG in metadata.get("tags", []):
             continue
         metadata.pop("execution", None)
-        text = source_text(cell.get("source", ""))
-        if BEGIN in text:
-            text = strip_solutions(text, markdown=cell.get("cell_type") == "markdown")
-        cell["source"] = source_lines(text)
+        cell["source"] = source_lines(released_source(cell))
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
