@@ -349,7 +349,7 @@ def _probe_backward(network: Sequential, X):
     Returns None when the learner's backward_from_z returns None (not written yet)."""
     network.forward(X)
     for layer in reversed(network.layers):
-        dX = layer.backward_from_z(np.ones_like(layer.a), True)
+        dX = layer.backward_from_z(np.ones_like(layer.a))
         if dX is None:
             return None
         for what, value, shape in (("the dX it returns", dX, layer.X.shape),
@@ -391,14 +391,14 @@ MY_DENSE = register(Exercise(
         Case("three blobs, network 2-6-5-3 (ReLU, ReLU, softmax), mini-batches of 16",
              ("blobs",),
              hint="With three layers the middle one receives the dX of the last: return "
-                  "dense_backward's dX when input_gradient is True."),
+                  "dense_backward's dX."),
     ),
     hints=(
-        ("backward_from_z(self, dz, input_gradient=True) receives dL/dZ of this layer. The layer "
+        ("backward_from_z(self, dz) receives dL/dZ of this layer. The layer "
          "remembers its input of the forward pass as self.X and its weights as self.W."),
         ("Call your function: dX, dW, db = dense_backward(self.X, self.W, dz). Store self.dz = dz, "
          "self.dW = dW, self.db = db."),
-        "Return dX (the first layer may get input_gradient=False and return None instead).",
+        "Return dX: the layer below needs it as the gradient of its output.",
     ),
     rtol=1e-9,
     atol=1e-12,
