@@ -419,20 +419,28 @@ class Calculation:
                 for i in range(layer.n_inputs):
                     ni = self.numbers[c - 1][i]
                     w = sym("w", ni, nj)
-                    items.append(("eq", f"{w} \\leftarrow {w} {op} \\eta \\cdot \\delta_{{{nj}}} "
-                                        f"\\cdot {self.unit(c - 1, i)} = "
-                                        f"{n.num(layer.W[i, j], True)} {op} "
-                                        f"{n.num(lr, True)} \\cdot {n.factor(d)} \\cdot "
-                                        f"{n.factor(inputs[i], given=c == 1)} = "
-                                        f"{n.num(W_new[i, j])}"))
+                    if "W" in layer.frozen:  # held fixed: no step to write out
+                        items.append(("eq", f"{w} = {n.num(layer.W[i, j], True)}"
+                                            "\\text{ (frozen: held fixed)}"))
+                    else:
+                        items.append(("eq", f"{w} \\leftarrow {w} {op} \\eta \\cdot "
+                                            f"\\delta_{{{nj}}} \\cdot {self.unit(c - 1, i)} = "
+                                            f"{n.num(layer.W[i, j], True)} {op} "
+                                            f"{n.num(lr, True)} \\cdot {n.factor(d)} \\cdot "
+                                            f"{n.factor(inputs[i], given=c == 1)} = "
+                                            f"{n.num(W_new[i, j])}"))
                     key = f"w{index(ni, nj)}"
                     self.values[key] = float(layer.W[i, j])
                     self.values[f"new {key}"] = float(W_new[i, j])
                 b = sym(self.bias, nj)
-                items.append(("eq", f"{b} \\leftarrow {b} {op} \\eta \\cdot \\delta_{{{nj}}} = "
-                                    f"{n.num(layer.b[j], True)} {op} {n.num(lr, True)} \\cdot "
-                                    f"{n.factor(d)} = "
-                                    f"{n.num(b_new[j])}"))
+                if "b" in layer.frozen:  # held fixed: no step to write out
+                    items.append(("eq", f"{b} = {n.num(layer.b[j], True)}"
+                                        "\\text{ (frozen: held fixed)}"))
+                else:
+                    items.append(("eq", f"{b} \\leftarrow {b} {op} \\eta \\cdot \\delta_{{{nj}}} = "
+                                        f"{n.num(layer.b[j], True)} {op} {n.num(lr, True)} \\cdot "
+                                        f"{n.factor(d)} = "
+                                        f"{n.num(b_new[j])}"))
                 key = f"{'θ' if self.textbook else 'b'}{nj}"
                 self.values[key] = float(layer.b[j])
                 self.values[f"new {key}"] = float(b_new[j])

@@ -163,3 +163,17 @@ def test_shortcut_note_divides_by_the_number_of_sigmoid_outputs():
     softmax = Sequential([Dense.from_weights(W, b, "softmax")])
     text = explain.worked_example(softmax, [1.0, 2.0], [1, 0], "categorical_crossentropy", 0.1).text
     assert "∂L/∂z = a − y (the named shortcut)" in text
+
+
+def test_frozen_biases_are_written_as_held_fixed_not_as_a_step():
+    # The published 2-2-2 example keeps its biases fixed: the update must not write b ← b − η·δ
+    # with a result equal to the old b, an equation that would be false.
+    from nncourse.examples import LR_222, X_222, Y_222, network_222
+
+    example = explain.worked_example(network_222(), X_222, Y_222, "half_squared_error", LR_222,
+                                     decimals=9, notation="gradient")
+    lines = example.text.splitlines()
+    assert "b₅ = 0.6 (frozen: held fixed)" in lines and "b₃ = 0.35 (frozen: held fixed)" in lines
+    assert not any(line.startswith("b₅ ←") for line in lines)
+    assert "w₃₅ ← w₃₅ − η·δ₅·a₃ = 0.4 − 0.5·0.138498562·0.593269992 = 0.358916480" in lines
+    assert example.values["new b5"] == 0.6 and round(example.values["new w13"], 9) == 0.149780716
