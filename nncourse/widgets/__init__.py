@@ -5,12 +5,14 @@
 - `loss_explorer`: a prediction against a target, every loss and its gradient
 - `descent_explorer`: gradient descent on a loss landscape, step by step
 - `training_playground`: train a small network on 2-D data and watch it learn
+- `depth_explorer`: activation spread and gradient size through a deep stack of layers
 
 Each returns an app object: the last line of a cell shows it; `app.state` reads its controls and
 `app.set_state(...)` sets them; `hide=`/`show=` choose which controls are displayed.
 """
 
 from nncourse.widgets.activation import ActivationExplorer, activation_explorer
+from nncourse.widgets.depth import DepthExplorer, depth_explorer
 from nncourse.widgets.descent import DescentExplorer, descent_explorer
 from nncourse.widgets.loss import BinaryLossExplorer, MulticlassLossExplorer, loss_explorer
 from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
@@ -18,6 +20,8 @@ from nncourse.widgets.playground import TrainingPlayground, training_playground
 
 __all__ = [
     "neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
-    "training_playground", "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer",
+    "training_playground", "depth_explorer",
+    "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer",
     "MulticlassLossExplorer", "DescentExplorer", "TrainingPlayground",
+    "DepthExplorer",
 ]
