@@ -23,7 +23,7 @@ from nncourse.data import blobs, circles, moons, spirals, standardize, train_tes
 from nncourse.errors import CourseError
 from nncourse.network import mlp
 from nncourse.optim import OPTIMIZERS, get_optimizer
-from nncourse.training import fit, predicted_labels
+from nncourse.training import fit
 from nncourse.widgets.base import (
     CONTROL_LAYOUT, CONTROL_STYLE, App, button, dropdown, float_slider, log_slider,
 )
@@ -408,7 +408,7 @@ class TrainingPlayground(App):
     def accuracy(self) -> float:
         """Accuracy of the current network on the validation data."""
         return float(np.mean(
-            predicted_labels(self.net.forward(self.X_val), self.net) == self.y_val))
+            self.net.predict_classes(self.X_val) == self.y_val))
 
 
 def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
