@@ -20,8 +20,8 @@ from nncourse.optim import SGD, Momentum
 from nncourse.widgets import (
     activation_explorer, descent_explorer, loss_explorer, neuron_explorer, training_playground,
 )
-from nncourse.widgets.style import VERMILLION
-from nncourse.widgets.formatting import format_number
+from nncourse.plots.numbers import format_number
+from nncourse.plots.style import VERMILLION
 
 
 def png_size(png: bytes):

@@ -15,7 +15,7 @@ import numpy as np
 
 from nncourse.activations import get_activation
 from nncourse.errors import CourseError
-from nncourse.plots.style import figure_and_axes, new_figure, series_style, styled
+from nncourse.plots.style import activation_style, figure_and_axes, new_figure, series_style, styled
 
 DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "gelu")
 
@@ -55,9 +55,9 @@ class ActivationCurves:
         self.activations = [elementwise_activation(a) for a in activations]
         self.value_lines, self.derivative_lines, self.bound_lines = [], [], []
         markevery = max(1, self.z.size // 8)
-        for i, act in enumerate(self.activations):
+        for act in self.activations:
             value, slope = act.forward(self.z), act.derivative(self.z)
-            style = dict(series_style(i), markevery=markevery, markersize=6)
+            style = dict(activation_style(act.name), markevery=markevery, markersize=6)
             label = f"{act.name}  range {act.output_range}"
             (line,) = value_ax.plot(self.z, value, label=label, **style)
             self.value_lines.append(line)

@@ -35,8 +35,9 @@ from nncourse.losses import (
 )
 from nncourse.network import Sequential
 from nncourse.optim import get_optimizer
+from nncourse.plots.numbers import format_number
 from nncourse.plots.style import (
-    SEQUENTIAL_CMAP, figure_and_axes, format_number, series_style, styled,
+    SEQUENTIAL_CMAP, figure_and_axes, series_style, styled,
 )
 
 # Largest number of floats a chunk of batched weights or activations may hold (about 64 MB).

@@ -27,8 +27,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 from nncourse.errors import CourseError
+from nncourse.plots.numbers import format_number
 from nncourse.plots.style import (
-    DIVERGING_CMAP, NEGATIVE_STYLE, POSITIVE_STYLE, figure_and_axes, format_number, sign_style,
+    DIVERGING_CMAP, NEGATIVE_STYLE, POSITIVE_STYLE, figure_and_axes, sign_style,
     styled,
 )
 

@@ -5,6 +5,7 @@
 - `loss_explorer`: a prediction against a target, every loss and its gradient
 - `descent_explorer`: gradient descent on a loss landscape, step by step
 - `training_playground`: train a small network on 2-D data and watch it learn
+- `sgd_stepper`: one SGD step on a small network, every number, one click at a time
 
 Each returns an app object: the last line of a cell shows it; `app.state` reads its controls and
 `app.set_state(...)` sets them; `hide=`/`show=` choose which controls are displayed.
@@ -15,9 +16,11 @@ from nncourse.widgets.descent import DescentExplorer, descent_explorer
 from nncourse.widgets.loss import BinaryLossExplorer, MulticlassLossExplorer, loss_explorer
 from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
 from nncourse.widgets.playground import TrainingPlayground, training_playground
+from nncourse.widgets.stepper import SGDStepper, sgd_stepper
 
 __all__ = [
     "neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
-    "training_playground", "NeuronExplorer", "ActivationExplorer", "BinaryLossExplorer",
-    "MulticlassLossExplorer", "DescentExplorer", "TrainingPlayground",
+    "training_playground", "sgd_stepper", "NeuronExplorer", "ActivationExplorer",
+    "BinaryLossExplorer",
+    "MulticlassLossExplorer", "DescentExplorer", "TrainingPlayground", "SGDStepper",
 ]
