@@ -11,6 +11,9 @@ method, so that a slider moves lines and images in place instead of building a n
 - `training_curves`: loss and accuracy per epoch, also live during `fit`
 - `histograms`: activations and gradients per layer (saturation, dead ReLUs)
 - `style`: palettes, line styles and font sizes shared by all figures
+- `numbers`: how a number is written in a figure or a readout
+- `describe`: a text alternative for every figure, generated from what it plots (a notebook stores
+  it as the figure's plain-text form once `nncourse.plots` is imported)
 """
 
 from nncourse.plots.activation_curves import (
@@ -24,6 +27,7 @@ from nncourse.plots.loss_landscape import (
     draw_loss_landscape, learning_rate_paths, loss_surface, neuron_regression_loss,
     plot_loss_landscape, quadratic_bowl, random_directions,
 )
+from nncourse.plots.describe import describe_figure, register_text_alternative
 from nncourse.plots.histograms import plot_layer_histograms
 from nncourse.plots.network_diagram import NetworkDiagram, draw_network, plot_network
 from nncourse.plots.training_curves import (
@@ -38,5 +42,7 @@ __all__ = [
     "neuron_regression_loss", "plot_loss_landscape", "quadratic_bowl", "random_directions",
     "learning_rate_paths", "NetworkDiagram", "draw_network", "plot_network",
     "LiveTrainingCurves", "TrainingCurves", "draw_training_curves", "plot_training_curves",
-    "plot_layer_histograms",
+    "plot_layer_histograms", "describe_figure",
 ]
+
+register_text_alternative()

@@ -661,7 +661,10 @@ class TrainingPlayground(App):
             lines.append(f"loss before training: {format_number(self.initial_loss, trim=False)} "
                          f"(≈ ln {self.n_classes} = {format_number(np.log(self.n_classes))}: "
                          "the network does not prefer any class yet)")
-        lines.append(f"{len(self.y_train)} training and {len(self.y_test)} test points")
+        batch = self.controls["batch_size"].label
+        lines.append(f"{self.controls['optimizer'].value}, η = {self.controls['lr'].label}, "
+                     f"batch size {batch}, {self.controls['epochs_per_step'].value} epochs a step; "
+                     f"{len(self.y_train)} training and {len(self.y_test)} test points")
         if self.note:
             lines.append(f"<i>{self.note}</i>")
         if self.message:
