@@ -283,7 +283,8 @@ class App:
     # Checkboxes shown together on one line under a title: {"show": ("sigmoid", "tanh")}.
     control_groups: dict = {}
     # Names of the Play widget's icon buttons (see `ControlNames`); an app may say more.
-    icon_names = {"play": "play", "pause": "pause", "stop": "stop: back to the start"}
+    icon_names = {"play": "play", "pause": "pause", "stop": "stop: back to the start",
+                  "retweet": "repeat"}
 
     def _layout(self):
         """Controls (buttons first) beside the picture and its readout, or above them when the

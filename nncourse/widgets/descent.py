@@ -131,7 +131,7 @@ class DescentExplorer(App):
 
     title = "Gradient descent on a loss landscape"
     icon_names = {"play": "play the steps one after another", "pause": "pause",
-                  "stop": "stop: back to step 0"}
+                  "stop": "stop: back to step 0", "retweet": "repeat"}
 
     def __init__(self, function="bowl", lr=None, optimizer="sgd", start=None, steps=0, *,
                  hide=(), show=None):

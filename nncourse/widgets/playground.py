@@ -150,7 +150,7 @@ class TrainingPlayground(App):
     title = "Training playground"
     control_groups = {"inputs": tuple(FEATURES)}
     icon_names = {"play": "play: train frame after frame", "pause": "pause",
-                  "stop": "stop and start again from new weights"}
+                  "stop": "stop and start again from new weights", "retweet": "repeat"}
 
     def __init__(self, dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.03,
                  batch_size=16, optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *,
