@@ -15,6 +15,7 @@ with the keyboard and the picture or the readout must change. No console error m
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import time
@@ -37,6 +38,21 @@ SIZES = ((1440, 900), (1024, 768))
 APP = ".nncourse-app"
 
 
+def shows_a_widget(source: str) -> bool:
+    """True when the cell's last statement is a call of a widget function (what it displays)."""
+    try:
+        statements = ast.parse(source).body
+    except SyntaxError:
+        return False
+    if not statements or not isinstance(statements[-1], ast.Expr):
+        return False
+    call = statements[-1].value
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        call = call.func.value  # training_playground(...).run(10)
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and WIDGET_CALL.match(call.func.id + "(") is not None)
+
+
 def lesson_widget_cells() -> list:
     """The source of every lesson cell that shows a widget, each made to run on its own."""
     cells = []
@@ -44,7 +60,7 @@ def lesson_widget_cells() -> list:
         notebook = json.loads(path.read_text())
         for cell in notebook["cells"]:
             source = "".join(cell["source"])
-            if cell["cell_type"] == "code" and WIDGET_CALL.search(source):
+            if cell["cell_type"] == "code" and shows_a_widget(source):
                 names = [name for name in sorted(set(WIDGET_CALL.findall(source)))
                          if f"import {name}" not in source]
                 imports = f"from nncourse.widgets import {', '.join(names)}\n" if names else ""
@@ -145,12 +161,10 @@ def move(page, kind, control):
         control.focus()
         at_max = control.get_attribute("aria-valuenow") == control.get_attribute("aria-valuemax")
         page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
-    elif kind == "select":  # type-ahead: the first letter of the next option chooses it
+    elif kind == "select":  # a closed drop-down: the arrow keys choose the next option
         control.focus()
-        text = control.evaluate("""s => {
-            const i = s.selectedIndex, j = i + 1 < s.options.length ? i + 1 : i - 1;
-            return s.options[j].text; }""")
-        page.keyboard.press(text[0])
+        last = control.evaluate("s => s.selectedIndex === s.options.length - 1")
+        page.keyboard.press("ArrowUp" if last else "ArrowDown")
     elif kind == "checkbox":
         control.focus()
         page.keyboard.press("Space")

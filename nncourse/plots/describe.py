@@ -104,7 +104,17 @@ def register_text_alternative() -> bool:
     shell = get_ipython()
     if shell is None:
         return False
+    # Starting, the notebook's inline backend drops every printer registered for Figure (it
+    # starts when pyplot makes its first figure): start it now, then register.
+    if getattr(shell, "kernel", None) is not None:
+        try:
+            import matplotlib_inline.backend_inline  # noqa: F401
+        except ImportError:
+            pass
+    from nncourse.plots.style import CourseFigure
+
     formatter = shell.display_formatter.formatters["text/plain"]
-    formatter.for_type(Figure, lambda figure, printer, cycle: printer.text(
-        describe_figure(figure)))
+    for kind in (Figure, CourseFigure):  # CourseFigure has a __repr__ of its own: name it too
+        formatter.for_type(kind, lambda figure, printer, cycle: printer.text(
+            describe_figure(figure)))
     return True

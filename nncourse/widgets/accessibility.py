@@ -9,7 +9,11 @@ inside each app: in the browser it gives
   ("weight w₁", "learning rate η");
 - every button without text the name and the tooltip of its icon ("play: run frame after frame");
 
-and keeps doing so when the view is redrawn (a MutationObserver). It also reports a click on the
+and keeps doing so when the view is redrawn (a MutationObserver). Keys pressed on a control stay
+with the control: JupyterLab's command-mode shortcuts would otherwise take them first (ArrowDown
+would move to the next cell instead of choosing the next option of a drop-down, Enter would edit
+the cell instead of pressing the button, a letter would change the cell's type); Escape, Shift-Enter
+and keys with Ctrl, Alt or Meta still reach JupyterLab. It also reports a click on the
 picture (where, as fractions of its width and height) to the app: the playground enlarges the
 neuron map clicked. Its CSS lets the picture shrink
 with the notebook's width, and dims the white figures in JupyterLab's dark theme.
@@ -55,6 +59,13 @@ function render({ model, el }) {
     label(root, names);
     observer = new MutationObserver(() => label(root, model.get('icon_names')));
     observer.observe(root, { childList: true, subtree: true });
+    root.addEventListener('keydown', (event) => {
+      const onControl = event.target.closest &&
+        event.target.closest('select, input, textarea, button, [role="slider"]');
+      const forLab = event.key === 'Escape' || event.ctrlKey || event.altKey || event.metaKey ||
+        (event.shiftKey && event.key === 'Enter');
+      if (onControl && !forLab) event.stopPropagation();
+    });
     root.addEventListener('click', (event) => {
       const img = event.target.closest && event.target.closest('.nncourse-picture img');
       if (!img || !img.clientWidth) return;
