@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.activations import Sigmoid, Softmax
+from nncourse.dropout import Dropout
 from nncourse.errors import CourseError
 from nncourse.layers import Dense, as_float_matrix
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, get_loss, one_hot_targets
@@ -40,10 +41,16 @@ class Sequential:
         if not layers:
             raise CourseError("A network needs at least one layer; got an empty list.")
         for i, layer in enumerate(layers):
-            if not isinstance(layer, Dense):
-                raise CourseError(f"Layer {i + 1} is a {type(layer).__name__}, not a Dense layer.")
+            if isinstance(layer, Dropout):
+                if i in (0, len(layers) - 1):
+                    raise CourseError("A Dropout layer goes between two layers: put it after a "
+                                      "Dense layer and before the next one.")
+                layer.connect(layers[i - 1].n_neurons)
+            elif not isinstance(layer, Dense):
+                raise CourseError(f"Layer {i + 1} is a {type(layer).__name__}, not a Dense "
+                                  "or Dropout layer.")
             if layer.name is None:
-                layer.name = f"dense{i + 1}"
+                layer.name = f"{'dropout' if isinstance(layer, Dropout) else 'dense'}{i + 1}"
         for below, above in zip(layers, layers[1:]):
             if above.n_inputs != below.n_neurons:
                 raise CourseError(
@@ -207,16 +214,31 @@ class Sequential:
             grad = layers[i].backward(grad, input_gradient or i > 0)
         return grad
 
+    # ------------------------------------------------------------ training or evaluation
+    def train(self):
+        """Training mode: Dropout layers drop (fit switches this on for its steps). Returns self."""
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.training = True
+        return self
+
+    def eval(self):
+        """Evaluation mode, the default: Dropout layers pass everything through. Returns self."""
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.training = False
+        return self
+
     # ------------------------------------------------------------ parameters
     def parameters(self) -> list:
         """The live weight arrays [W1, b1, W2, b2, …]; an optimiser updates them in place."""
-        return [p for layer in self.layers for p in (layer.W, layer.b)]
+        return [p for layer in self.layers for p in layer.params.values()]
 
     def gradients(self) -> list:
         """[dW1, db1, dW2, db2, …] from the last backward, in the order of `parameters()`."""
-        if any(layer.dW is None for layer in self.layers):
+        if any(layer.dW is None for layer in self.layers if layer.params):
             raise CourseError("There are no gradients yet: run backward first.")
-        return [g for layer in self.layers for g in (layer.dW, layer.db)]
+        return [g for layer in self.layers for g in layer.grads.values()]
 
     def named_parameters(self) -> list:
         """[("dense1.W", W1), ("dense1.b", b1), …]."""
@@ -254,6 +276,9 @@ class Sequential:
         """A table of layers: name, output shape, activation, number of parameters."""
         rows = [("layer", "W shape", "output", "activation", "parameters")]
         for layer in self.layers:
+            if isinstance(layer, Dropout):
+                rows.append(layer.summary_row())
+                continue
             rows.append((layer.name, f"{layer.n_inputs}×{layer.n_neurons}",
                          f"(n, {layer.n_neurons})", layer.activation.name, f"{layer.n_params:,}"))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -263,8 +288,9 @@ class Sequential:
         return "\n".join([lines[0], rule, *lines[1:], rule, total])
 
     def __repr__(self):
-        sizes = " → ".join([str(self.n_inputs)] + [f"{layer.n_neurons} {layer.activation.name}"
-                                                   for layer in self.layers])
+        sizes = " → ".join([str(self.n_inputs)] + [
+            repr(layer) if isinstance(layer, Dropout) else
+            f"{layer.n_neurons} {layer.activation.name}" for layer in self.layers])
         return f"Sequential({sizes})"
 
 

@@ -20,6 +20,7 @@ from nncourse.activations import Sigmoid
 from nncourse.errors import CourseError
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, Hinge, get_loss
 from nncourse.optim import get_optimizer
+from nncourse.penalties import Penalty
 
 
 @dataclass
@@ -103,7 +104,8 @@ def _check_fit_arguments(network, X, y, epochs, batch_size):
 
 
 def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, batch_size=None,
-        seed=0, validation_data=None, callbacks=(), progress: bool = False) -> History:
+        seed=0, validation_data=None, callbacks=(), penalty=None,
+        progress: bool = False) -> History:
     """Train `network` on (X, y) and return its History.
 
     loss: a Loss or a name ("categorical_crossentropy", "mse", …)
@@ -112,12 +114,20 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
     batch_size: None for full batch, 1 for stochastic, anything else for mini-batches
     validation_data: (X_val, y_val), evaluated after every epoch
     callbacks: functions called as cb(epoch, history, network) after every epoch; one that returns
-        False stops training
+        False stops training; a callback with an `on_train_end(network)` method has it called at
+        the end (EarlyStopping restores the best weights there)
+    penalty: a weight penalty (nncourse.penalties: L2(λ), L1(λ)) whose gradient is added after
+        every backward pass; the history's loss stays the data loss
+    Dropout layers drop during the training steps only, never on the validation data, and the
+    network is left in evaluation mode.
     progress: show a progress bar (in a notebook or a terminal)
     """
     loss = get_loss(loss)
     optimizer = get_optimizer(optimizer, lr)
     X, targets = _check_fit_arguments(network, X, y, epochs, batch_size)
+    if penalty is not None and not isinstance(penalty, Penalty):
+        raise CourseError(f"penalty must be a weight penalty such as L2(1e-3) or L1(1e-4) "
+                          f"(from nncourse.penalties); got {penalty!r}.")
     classify = isinstance(loss, (CategoricalCrossEntropy, BinaryCrossEntropy, Hinge))
     # targets the loss cannot take are refused now
     loss.checked(np.full(targets.shape, 0.5), targets)
@@ -141,15 +151,19 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
     params = network.parameters()
     for epoch in epoch_range:
         loss_sum, correct = 0.0, 0
+        network.train()
         for batch in iterate_minibatches(n, batch_size, rng):
             Xb, Tb = X[batch], targets[batch]
             output = network.forward_batch(Xb)
             network.backward_prepared(Tb, loss, input_gradient=False)
+            if penalty is not None:
+                penalty.add_gradient(network)
             optimizer.step(params, network.gradients())
             history.steps += 1
             loss_sum += network.trace.loss * Xb.shape[0]
             if classify:
                 correct += np.count_nonzero(predicted_labels(output, network) == labels[batch])
+        network.eval()
         history.epochs.append(epoch)
         history.loss.append(loss_sum / n)
         if classify:
@@ -174,4 +188,7 @@ def fit(network, X, y, *, loss, optimizer="sgd", lr=None, epochs: int = 100, bat
             break
     if bar is not None:
         bar.close()
+    for callback in callbacks:
+        if hasattr(callback, "on_train_end"):
+            callback.on_train_end(network)
     return history

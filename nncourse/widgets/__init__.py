@@ -6,12 +6,14 @@
 - `descent_explorer`: gradient descent on a loss landscape, step by step
 - `training_playground`: train a small network on 2-D data and watch it learn
 - `sgd_stepper`: one SGD step on a small network, every number, one click at a time
+- `depth_explorer`: activation spread and gradient size through a deep stack of layers
 
 Each returns an app object: the last line of a cell shows it; `app.state` reads its controls and
 `app.set_state(...)` sets them; `hide=`/`show=` choose which controls are displayed.
 """
 
 from nncourse.widgets.activation import ActivationExplorer, activation_explorer
+from nncourse.widgets.depth import DepthExplorer, depth_explorer
 from nncourse.widgets.descent import DescentExplorer, descent_explorer
 from nncourse.widgets.loss import BinaryLossExplorer, MulticlassLossExplorer, loss_explorer
 from nncourse.widgets.neuron import NeuronExplorer, neuron_explorer
@@ -20,7 +22,7 @@ from nncourse.widgets.stepper import SGDStepper, sgd_stepper
 
 __all__ = [
     "neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
-    "training_playground", "sgd_stepper", "NeuronExplorer", "ActivationExplorer",
-    "BinaryLossExplorer",
-    "MulticlassLossExplorer", "DescentExplorer", "TrainingPlayground", "SGDStepper",
+    "training_playground", "sgd_stepper", "depth_explorer", "NeuronExplorer",
+    "ActivationExplorer", "BinaryLossExplorer", "MulticlassLossExplorer", "DescentExplorer",
+    "TrainingPlayground", "SGDStepper", "DepthExplorer",
 ]
