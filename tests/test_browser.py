@@ -32,7 +32,7 @@ __all__ = ["browser_executable"]  # a fixture, imported so that pytest finds it 
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 WIDGET_CALL = re.compile(r"\b(neuron_explorer|activation_explorer|loss_explorer|descent_explorer|"
-                         r"training_playground|sgd_stepper)\(")
+                         r"training_playground|sgd_stepper|depth_explorer)\(")
 NOTEBOOK_NAME = "lesson_widgets.ipynb"
 SIZES = ((1440, 900), (1024, 768))
 APP = ".nncourse-app"
@@ -238,5 +238,5 @@ def test_the_lessons_show_every_kind_of_widget():
     """The browser test covers every app the course has: each is shown by some lesson."""
     shown = " ".join(lesson_widget_cells())
     for name in ("neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
-                 "training_playground", "sgd_stepper"):
+                 "training_playground", "sgd_stepper", "depth_explorer"):
         assert f"{name}(" in shown, f"no lesson shows {name}"

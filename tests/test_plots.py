@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 from nncourse import data, examples, mlp  # noqa: E402
-from nncourse.activations import LeakyReLU, get_activation  # noqa: E402
+from nncourse.activations import get_activation  # noqa: E402
 from nncourse.errors import CourseError  # noqa: E402
 from nncourse.losses import get_loss  # noqa: E402
 from nncourse.plots import (  # noqa: E402
@@ -48,15 +48,6 @@ def test_activation_curves_hold_the_engine_values_and_derivatives():
     # sigmoid's bounds 0 and 1 and tanh's −1 and 1 are marked
     bounds = sorted({line.get_ydata()[0] for line in curves.bound_lines})
     assert bounds == [-1.0, 0.0, 1.0]
-
-
-def test_activation_curves_update_in_place():
-    curves = draw_activation_curves(["leaky_relu"], (-2, 2), points=5)
-    figure = curves.figure
-    curves.update([LeakyReLU(alpha=0.2)])
-    assert curves.figure is figure
-    np.testing.assert_allclose(curves.value_lines[0].get_ydata(), [-0.4, -0.2, 0.0, 1.0, 2.0])
-    np.testing.assert_allclose(curves.derivative_lines[0].get_ydata(), [0.2, 0.2, 0.2, 1.0, 1.0])
 
 
 def test_single_activation_plot_and_softmax_refusal():

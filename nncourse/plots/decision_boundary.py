@@ -215,9 +215,3 @@ def draw_decision_boundary(model, X, y=None, ax=None, *, neuron=None, values="cl
 def plot_decision_boundary(model, X, y=None, ax=None, **options):
     """The decision-boundary plot as a Figure; options as for `draw_decision_boundary`."""
     return draw_decision_boundary(model, X, y, ax, **options).figure
-
-
-def update_decision_boundary(boundary: DecisionBoundary, model=None, X=None,
-                             y=None) -> DecisionBoundary:
-    """Redraw an existing decision-boundary plot for new weights (the same as `boundary.update`)."""
-    return boundary.update(model, X, y)

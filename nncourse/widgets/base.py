@@ -82,13 +82,19 @@ def rate_choices(low: float, high: float, also=()) -> list:
     return sorted(rates | {float(f"{float(v):.4g}") for v in also})
 
 
-def rate_slider(description, value, low, high):
-    """A slider over the learning rates `rate_choices(low, high)`; its readout is the value used."""
+def choice_slider(description, value, choices):
+    """A slider over a few numbers (`value` added if it is not one of them); its readout is
+    exactly the value used."""
     value = float(f"{float(value):.4g}")
-    options = [(format_number(r, 8), r) for r in rate_choices(low, high, [value])]
+    options = [(format_number(c, 8), float(c)) for c in sorted(set(map(float, choices)) | {value})]
     return widgets.SelectionSlider(options=options, value=value, description=description,
                                    continuous_update=True, style=CONTROL_STYLE,
                                    layout=CONTROL_LAYOUT)
+
+
+def rate_slider(description, value, low, high):
+    """A slider over the learning rates `rate_choices(low, high)`; its readout is the value used."""
+    return choice_slider(description, value, rate_choices(low, high))
 
 
 def checkbox(description, value):
@@ -375,12 +381,12 @@ class App:
         return f"{type(self).__name__}({values})"
 
 
-def _is_rate_slider(widget) -> bool:
+def _is_number_choice(widget) -> bool:
     return all(isinstance(option[1], float) for option in widget.options)
 
 
-def _add_rate(name, widget, value) -> float:
-    """A learning rate within the slider's range; one not offered yet becomes a choice."""
+def _add_choice(name, widget, value) -> float:
+    """A number within the slider's range; one not offered yet becomes a choice."""
     try:
         rate = float(f"{float(value):.4g}")
     except (TypeError, ValueError):
@@ -412,8 +418,8 @@ def _plain(value, widget=None):
 
 def _checked_value(name, widget, value):
     """`value` made fit for `widget`, or a CourseError that says what the control accepts."""
-    if isinstance(widget, widgets.SelectionSlider) and _is_rate_slider(widget):
-        return _add_rate(name, widget, value)
+    if isinstance(widget, widgets.SelectionSlider) and _is_number_choice(widget):
+        return _add_choice(name, widget, value)
     options = getattr(widget, "options", None)
     if options is not None:
         allowed = [o[1] if isinstance(o, tuple) else o for o in options]
