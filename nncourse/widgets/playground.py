@@ -659,8 +659,8 @@ class TrainingPlayground(App):
                          f"test {percent(h['test_accuracy'][-1])}")
         else:
             lines.append(f"loss before training: {format_number(self.initial_loss, trim=False)} "
-                         f"(≈ ln {self.n_classes} = {format_number(np.log(self.n_classes))}: "
-                         "the network does not prefer any class yet)")
+                         f"(a network that prefers no class scores ln {self.n_classes} = "
+                         f"{format_number(np.log(self.n_classes), trim=False)})")
         batch = self.controls["batch_size"].label
         lines.append(f"{self.controls['optimizer'].value}, η = {self.controls['lr'].label}, "
                      f"batch size {batch}, {self.controls['epochs_per_step'].value} epochs a step; "
