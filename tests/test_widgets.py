@@ -233,6 +233,8 @@ def test_binary_loss_explorer_gives_the_gradient_on_the_logit():
 def test_multiclass_toggle_buttons_fit_their_words():
     app = loss_explorer("multiclass", classes=("Cat", "Dog", "Rabbit"))
     assert app.controls["target"].style.button_width == "auto"  # "Rabbit", never "Rab…"
+    # fixed decimals: 0.6590 next to 0.2424, not a ragged 0.659
+    assert "p = [0.6590, 0.2424, 0.0986]" in app.readout.value
 
 
 def test_binary_loss_explorer_matches_the_engine_losses():

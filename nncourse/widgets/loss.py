@@ -225,8 +225,8 @@ class MulticlassLossExplorer(App):
             html_table(rows, header=("loss", "L"))
             + html_table(per_class,
                          header=("class", "logit s", "p", "y", "dCE/ds = p − y", "dSE/dp"))
-            + f"<div>p = {format_vector(p)}; "
-              f"−log p(true) = {format_number(losses['categorical cross-entropy'][0])}</div>"
+            + f"<div>p = {format_vector(p, trim=False)}; "
+              f"−log p(true) = {fixed(losses['categorical cross-entropy'][0])}</div>"
         )
 
 
