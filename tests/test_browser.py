@@ -126,8 +126,9 @@ def open_notebook(browser, base_url, token, width, height, errors):
     page.on("console", lambda message: record_console_error(message, errors))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base_url}/lab/tree/{NOTEBOOK_NAME}?reset&token={token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook")
-    page.wait_for_function(KERNEL_READY_JS)
+    # opening JupyterLab and starting a kernel take long on a loaded machine
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=4 * STEP_TIMEOUT_MS)
+    page.wait_for_function(KERNEL_READY_JS, timeout=4 * STEP_TIMEOUT_MS)
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
     return page
