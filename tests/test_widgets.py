@@ -556,3 +556,47 @@ def test_descent_buttons_can_be_hidden():
     assert app.state["steps"] == 2
     app.reset()  # what ■ does in the browser: back to step 0
     assert app.state["steps"] == 0
+
+
+# ---------------------------------------------------------------------------- stepper
+
+def test_sgd_stepper_writes_out_the_engines_numbers_step_by_step():
+    from nncourse.examples import LR_321, X_321, Y_321, network_321
+    from nncourse.widgets import sgd_stepper
+
+    app = sgd_stepper()
+    phases = [step.phase for step in app.steps]
+    assert phases == (["forward"] * 6 + ["loss"] + ["backward"] * 3 + ["gradients"] * 8
+                      + ["update"] * 9)
+    numbers = {step.title: step.numbers for step in app.steps}
+    assert numbers["weighted sum of neuron 4"] == "z₄ = 1·0.2 + 0·0.4 + 1·(−0.5) + (−0.4) = −0.7"
+    assert numbers["output of neuron 6"].endswith("= 0.4739")
+    assert "δ₆ = −∂L/∂z₆ = 0.1312" in numbers["error signal of neuron 6"]
+    assert numbers["gradient of w₂₄"].endswith("= 0")  # x₂ = 0: no blame
+    # the update written out is the engine's SGD step
+    net = network_321()
+    net.forward(X_321[None, :])
+    net.backward(np.array([[Y_321]]), "half_squared_error")
+    new_w46 = net.layers[1].W[0, 0] - LR_321 * net.layers[1].dW[0, 0]
+    assert numbers["update of w₄₆"].endswith(f"= {format_number(new_w46)}") and \
+        format_number(new_w46) == "−0.2608"
+
+
+def test_sgd_stepper_highlights_and_walks_back_and_forth():
+    from nncourse.widgets import sgd_stepper
+
+    app = sgd_stepper()
+    assert app.current.node == 4 and app.node_highlight.get_offsets().tolist() == [
+        list(app.position[4])]
+    assert "z₄ = 1·0.2" in app.readout.value
+    app.set_state(step=12)  # ∂L/∂w₃₄: the edge from neuron 3 to neuron 4
+    assert app.current.edge == (3, 4) and app.edge_highlight.get_visible()
+    assert app.value_texts[4].get_text() == "a 0.3318\nδ −0.0087"
+    first = app.png
+    app.next()
+    app.back()
+    assert app.state["step"] == 12 and app.png == first  # the kept frame
+    app.buttons["back"].click()
+    assert app.state["step"] == 11
+    with pytest.raises(CourseError, match="takes 3 inputs"):
+        sgd_stepper(mlp([3, 2, 1], seed=0), [1.0, 2.0], [1.0])

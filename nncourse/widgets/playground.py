@@ -266,6 +266,7 @@ class TrainingPlayground(App):
         self.net = mlp(sizes, hidden=controls["activation"].value, output="softmax", seed=seed)
         self.optimizer = get_optimizer(controls["optimizer"].value, controls["lr"].value)
         self.shuffle = np.random.default_rng(seed)
+        self.weights_version = getattr(self, "weights_version", 0) + 1
         self.history = {"epoch": [], "loss": [], "test_loss": [], "accuracy": [],
                         "test_accuracy": []}
         self.initial_loss = self.net.loss(self.inputs(self.X_train), self.y_train,
@@ -291,6 +292,7 @@ class TrainingPlayground(App):
         """
         before = self.net.get_weights()
         try:
+            self.weights_version += 1  # changed even when the run diverges and is undone
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 history = fit(self.net, self.inputs(self.X_train), self.y_train,
                               loss="categorical_crossentropy", optimizer=self.optimizer,
@@ -612,8 +614,13 @@ class TrainingPlayground(App):
         return self._boundary_pixels.copy()
 
     def update_artists(self):
-        self.boundary_image.set_data(self.boundary_rgb())
-        self.maps_image.set_data(self.maps_rgba())
+        # the maps depend only on the weights and the big map chosen: a new learning rate, batch
+        # size or optimiser redraws the picture without evaluating the network again
+        maps_key = (self.weights_version, self.controls["big_map"].value)
+        if maps_key != getattr(self, "_maps_key", None):
+            self._maps_key = maps_key
+            self.boundary_image.set_data(self.boundary_rgb())
+            self.maps_image.set_data(self.maps_rgba())
         epochs, losses, test_losses = (self.history[k] for k in ("epoch", "loss", "test_loss"))
         shown = self.loss_axes.get_xlim()[1]
         if epochs and epochs[-1] > shown:

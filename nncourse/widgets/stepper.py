@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.patches import FancyArrowPatch
 
 from nncourse.errors import CourseError
 from nncourse.losses import get_loss
@@ -35,6 +36,7 @@ from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, button
 PHASES = ("forward", "loss", "backward", "gradients", "update")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 MAX_NEURONS = 12
+NODE_POINTS = 15     # a node's radius, in points
 LOSS_FORMULAS = {"half_squared_error": "½·Σ(y − a)²", "mse": "(1/n)·Σ(y − a)²",
                  "binary_crossentropy": "−[y·ln a + (1 − y)·ln(1 − a)]"}
 
@@ -221,19 +223,24 @@ class SGDStepper(App):
         ax.add_collection(LineCollection([[self.position[i], self.position[j]]
                                           for i, j in self.edges], colors=GREY, linewidths=1.0,
                                          zorder=1))
-        (self.edge_highlight,) = ax.plot([], [], color=ORANGE, lw=4, zorder=2,
-                                         solid_capstyle="round")
+        # the highlighted edge stops at the circles (shrink, in points), so the nodes and their
+        # numbers stay in the kept background and only a few artists are drawn per step
+        self.edge_highlight = FancyArrowPatch((0, 0), (0, 0), arrowstyle="-", color=ORANGE,
+                                              lw=4, shrinkA=NODE_POINTS, shrinkB=NODE_POINTS,
+                                              zorder=2)
+        ax.add_patch(self.edge_highlight)
         xs, ys = zip(*self.position.values())
-        nodes = ax.scatter(xs, ys, s=900, c="white", edgecolors="black", zorder=3)
+        ax.scatter(xs, ys, s=(2 * NODE_POINTS) ** 2, c="white", edgecolors="black", zorder=3)
         self.node_highlight = ax.scatter([], [], s=1100, facecolors="none",
                                          edgecolors=VERMILLION, linewidths=3, zorder=4)
-        labels = [ax.text(px, py, str(number), ha="center", va="center", fontsize=11, zorder=5)
-                  for number, (px, py) in self.position.items()]
-        # the highlighted edge passes under the nodes: they are drawn over it, every frame
-        self.dynamic(nodes, *labels)
-        self.value_texts = {number: ax.text(px, py - 0.36, "", ha="center", va="top",
-                                            fontsize=8, zorder=5)
-                            for number, (px, py) in self.position.items()}
+        for number, (px, py) in self.position.items():
+            ax.text(px, py, str(number), ha="center", va="center", fontsize=11, zorder=5)
+        for i, number in enumerate(self.numbers[0]):  # the inputs never change: background
+            px, py = self.position[number]
+            ax.text(px, py - 0.36, f"x {_n(self.x[i])}", ha="center", va="top", fontsize=8)
+        self.value_texts = {number: ax.text(*self.position[number] - np.array([0, 0.36]), "",
+                                            ha="center", va="top", fontsize=8, zorder=5)
+                            for numbers in self.numbers[1:] for number in numbers}
         self.dynamic(self.edge_highlight, self.node_highlight, *self.value_texts.values())
         names = ["inputs"] + [layer.activation.name for layer in self.layers]
         for c, name in enumerate(names):
@@ -245,21 +252,32 @@ class SGDStepper(App):
         self.dynamic(self.phase_title)
 
     def known_values(self, upto: int) -> dict:
-        """What the walk has computed by step `upto`, per neuron: "a 0.3318", then "δ −0.0088"."""
-        known = {number: [f"x {_n(self.x[i])}"] for i, number in enumerate(self.numbers[0])}
+        """What the walk has computed by step `upto`, per computed neuron: "a 0.3318", then
+        "δ −0.0087"."""
+        known = {}
         for step in self.steps[:upto + 1]:
             if step.label:
                 known.setdefault(step.node, []).append(step.label)
         return known
 
+    def render(self) -> bytes:
+        """Each step's picture is drawn once and kept: walking back and forth costs nothing."""
+        index = self.controls["step"].value
+        frames = self.__dict__.setdefault("_frames", {})
+        if index in frames:
+            self.png = self.image.value = frames[index]
+            self.renders += 1
+            return self.png
+        frames[index] = super().render()
+        return frames[index]
+
     def update_artists(self):
         step = self.current
         index = self.controls["step"].value
         if step.edge is not None:
-            (x0, y0), (x1, y1) = self.position[step.edge[0]], self.position[step.edge[1]]
-            self.edge_highlight.set_data([x0, x1], [y0, y1])
-        else:
-            self.edge_highlight.set_data([], [])
+            self.edge_highlight.set_positions(self.position[step.edge[0]],
+                                              self.position[step.edge[1]])
+        self.edge_highlight.set_visible(step.edge is not None)
         self.node_highlight.set_offsets([self.position[step.node]] if step.node is not None
                                         else np.empty((0, 2)))
         known = self.known_values(index)
