@@ -49,9 +49,17 @@ def setter(app, name, value):
     return lambda: setattr(app.controls[name], "value", value)
 
 
+def rate_sweep(app, n, low, high):
+    """n learning rates offered by the app's rate slider, back and forth between low and high."""
+    rates = [r for _, r in app.controls["lr"].options if low <= r <= high]
+    back_and_forth = rates + rates[-2:0:-1]
+    return [back_and_forth[k % len(back_and_forth)] for k in range(1, n + 1)]
+
+
 def cases():
     from nncourse.widgets import (
-        activation_explorer, descent_explorer, loss_explorer, neuron_explorer, training_playground,
+        activation_explorer, descent_explorer, loss_explorer, neuron_explorer, sgd_stepper,
+        training_playground,
     )
 
     n = CHANGES + WARM_UP
@@ -74,9 +82,8 @@ def cases():
     yield "loss_explorer (multiclass)", "logit s1", app, [setter(app, "s1", 2 * v) for v in sweep]
 
     app = descent_explorer(function="bowl", lr=0.1, optimizer="sgd", steps=50)
-    rates = 10 ** np.linspace(-3.0, -0.6, n)
     yield ("descent_explorer", "learning rate (50 steps shown)", app,
-           [setter(app, "lr", float(r)) for r in rates])
+           [setter(app, "lr", r) for r in rate_sweep(app, n, 1e-3, 0.3)])
 
     app = descent_explorer(function="bowl", lr=0.1, optimizer="momentum")
     yield "descent_explorer", "one more step", app, [app.step for _ in range(n)]
@@ -84,10 +91,10 @@ def cases():
     app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
                               batch_size=16, optimizer="adam", epochs_per_step=1, seed=0)
     app.run(20)
-    rates = 10 ** np.linspace(-2.5, -1.0, n)
     # the learning rate changes the readout and the next steps, not the picture:
     # redrawn all the same
-    yield "training_playground", "learning rate", app, [setter(app, "lr", float(r)) for r in rates]
+    yield ("training_playground", "learning rate", app,
+           [setter(app, "lr", r) for r in rate_sweep(app, n, 2e-3, 0.1)])
 
     app = training_playground(dataset="moons", hidden=(8,), activation="relu", seed=0)
     noises = np.round(np.linspace(0.05, 0.4, n), 3)
@@ -97,6 +104,11 @@ def cases():
     app = training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
                               batch_size=16, optimizer="adam", epochs_per_step=1, seed=0)
     yield "training_playground", "step: train 1 epoch + redraw", app, [app.step for _ in range(n)]
+
+    app = sgd_stepper()
+    last = app.controls["step"].max
+    yield ("sgd_stepper", "step slider", app,
+           [setter(app, "step", k % last + 1) for k in range(n)])
 
 
 def main() -> int:

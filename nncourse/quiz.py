@@ -13,7 +13,8 @@ last expression of a cell:
   questions where the direction would give the answer away), then the hint.
 
 `SelfTest([q1, q2, ...], title="Self-test")` shows several questions together, numbered, with a
-score line ("Score: 2 of 3 correct") that updates after every check.
+score line that appears with the first check ("Score: 1 of 3 correct (2 of 3 answered).") and
+updates after every check.
 
 In a lesson, the cell that builds the questions contains their answers: fold its code away (cell
 metadata ``"jupyter": {"source_hidden": true}``) so the answers are not in sight, and tag it
@@ -389,7 +390,7 @@ class SelfTest:
     >>> test.questions[0].check(4).correct
     True
     >>> test.score_line
-    'Score: 1 of 2 correct.'
+    'Score: 1 of 2 correct (1 of 2 answered).'
     """
 
     def __init__(self, questions, title: str = "Self-test"):
@@ -412,7 +413,13 @@ class SelfTest:
 
     @property
     def score_line(self) -> str:
+        """Nothing to score before the first check; then right answers out of all questions."""
         right, total = self.score
+        answered = sum(question.last_verdict is not None for question in self.questions)
+        if answered == 0:
+            return f"Your score appears here once you check an answer ({total} questions)."
+        if answered < total:
+            return f"Score: {right} of {total} correct ({answered} of {total} answered)."
         return f"Score: {right} of {total} correct."
 
     def _score_html(self) -> str:

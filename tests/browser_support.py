@@ -45,8 +45,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_notebook(path: Path, code: str) -> None:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+def write_notebook(path: Path, code) -> None:
+    """A notebook of one code cell, or of one cell per string when `code` is a list."""
+    cells = [code] if isinstance(code, str) else list(code)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {
         "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python",
     }
@@ -54,12 +56,16 @@ def write_notebook(path: Path, code: str) -> None:
 
 
 def lab_settings(settings_dir: Path) -> None:
-    """User settings that keep the news and update pop-ups away."""
+    """User settings that keep the news and update pop-ups away, and every cell of a notebook in
+    the page (JupyterLab otherwise leaves cells out of view unrendered)."""
     notification = settings_dir / "@jupyterlab" / "apputils-extension"
     notification.mkdir(parents=True)
     (notification / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    notebook = settings_dir / "@jupyterlab" / "notebook-extension"
+    notebook.mkdir(parents=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
 @pytest.fixture
@@ -71,8 +77,9 @@ def browser_executable():
 
 
 @contextlib.contextmanager
-def running_jupyterlab(tmp_path: Path, notebook_name: str, code: str):
-    """A JupyterLab server serving one notebook made of `code`; yields (base_url, token, log)."""
+def running_jupyterlab(tmp_path: Path, notebook_name: str, code):
+    """A JupyterLab server serving one notebook made of `code` (a cell, or a list of cells);
+    yields (base_url, token, log)."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     write_notebook(notebooks / notebook_name, code)

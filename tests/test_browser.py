@@ -1,26 +1,25 @@
-"""A widget driven in a real browser: JupyterLab in Chromium, a slider moved with the keyboard.
+"""Every widget of every lesson, driven in a real browser: JupyterLab in Chromium, by keyboard.
 
-The test starts its own JupyterLab server on 127.0.0.1 (free port, random token, private config,
-runtime, data, settings and workspace directories), opens a notebook showing the neuron explorer
-with Playwright in Debian's Chromium, runs all cells from the Run menu, presses ArrowRight on a
-weight slider's handle, and checks that the readout shows the new value, that the kernel computed
-with it, and that the picture was redrawn. It skips, with the reason, when Chromium or the
-playwright package is missing.
+One JupyterLab server (private directories, free port, system Chromium; see `browser_support.py`)
+serves a notebook made of every lesson cell that shows a widget of `nncourse.widgets`, found by
+reading the lessons, so a widget added to a lesson is tested without editing this file. The
+notebook is opened at 1440×900 and at 1024×768 (JupyterLab's default layout, file browser open).
 
-Pitfalls this set-up avoids:
-- JupyterLab restores the tabs of an earlier session: the URL carries ``?reset`` and the
-  workspaces directory is new for every run.
-- The kernel can report "idle" before its websocket is connected: the test waits until the
-  kernel object in the page says both ``connected`` and ``idle``.
-- The "official Jupyter news" pop-up can cover the page: news and update checks are off.
-- `playwright install` cannot download here: the browser is the system's Chromium.
+At each size, for every app:
+- its picture, its readout and its first control are inside the viewport together;
+- every slider and every button has an accessible name in Chromium's accessibility tree
+  (`get_by_role("slider", name=...)`), every icon button a tooltip;
+and at 1440×900, every control (slider, drop-down, check box, toggle button, number box) is moved
+with the keyboard and the picture or the readout must change. No console error may appear.
 """
 
 from __future__ import annotations
 
-import math
+import ast
+import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -31,115 +30,229 @@ pytestmark = pytest.mark.browser
 
 __all__ = ["browser_executable"]  # a fixture, imported so that pytest finds it here
 
-NOTEBOOK_NAME = "slider_widget.ipynb"
-
-# The notebook under test: a lesson-like cell showing the course's neuron explorer. The test
-# moves the slider SLIDER_LABEL with the keyboard; the texts below are what the page must show.
-NOTEBOOK_CODE = """\
-from nncourse.widgets import neuron_explorer
-
-app = neuron_explorer(weights=(0.5, -1.0), bias=0.0, activation="sigmoid", inputs=(1.0, 1.0))
-app
-"""
-SLIDER_LABEL = "weight w₁"
-ARROW_PRESSES = 3
-READOUT_BEFORE = "0.50"
-READOUT_AFTER = "0.65"  # 0.50 + 3 steps of 0.05, as the slider's readout_format writes it
-# What the kernel writes for w₁ = 0.65, x = (1, 1), w₂ = −1, b = 0: z = −0.35, a = σ(−0.35).
-KERNEL_TEXT_AFTER = f"a = sigmoid(z) = sigmoid(\u22120.35) = {1 / (1 + math.exp(0.35)):.4f}"
-KERNEL_TEXT_SELECTOR = ".widget-html-content"
-IMAGE_SELECTOR = "img.widget-image"
+LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+WIDGET_CALL = re.compile(r"\b(neuron_explorer|activation_explorer|loss_explorer|descent_explorer|"
+                         r"training_playground|sgd_stepper|depth_explorer)\(")
+NOTEBOOK_NAME = "lesson_widgets.ipynb"
+SIZES = ((1440, 900), (1024, 768))
+APP = ".nncourse-app"
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server serving the widget notebook; yields (base_url, token, log)."""
-    with running_jupyterlab(tmp_path, NOTEBOOK_NAME, NOTEBOOK_CODE) as server:
-        yield server
+def shows_a_widget(source: str) -> bool:
+    """True when the cell's last statement is a call of a widget function (what it displays)."""
+    try:
+        statements = ast.parse(source).body
+    except SyntaxError:
+        return False
+    if not statements or not isinstance(statements[-1], ast.Expr):
+        return False
+    call = statements[-1].value
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        call = call.func.value  # training_playground(...).run(10)
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and WIDGET_CALL.match(call.func.id + "(") is not None)
 
 
-# The bytes of the picture the page shows (the Image widget's src is a blob: URL), as a data URL.
-IMAGE_BYTES_JS = """async (selector) => {
-    const img = document.querySelector(selector);
-    if (!img || !img.getAttribute('src')) return null;
-    const blob = await (await fetch(img.src)).blob();
-    return await new Promise(resolve => {
-        const reader = new FileReader();
-        reader.onload = () => resolve(reader.result);
-        reader.readAsDataURL(blob);
-    });
+def lesson_widget_cells() -> list:
+    """The source of every lesson cell that shows a widget, each made to run on its own."""
+    cells = []
+    for path in sorted(LESSONS.glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        for cell in notebook["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and shows_a_widget(source):
+                names = [name for name in sorted(set(WIDGET_CALL.findall(source)))
+                         if f"import {name}" not in source]
+                imports = f"from nncourse.widgets import {', '.join(names)}\n" if names else ""
+                cells.append(f"# {path.name}\n{imports}{source}")
+    return cells
+
+
+@pytest.fixture(scope="module")
+def lesson_lab(tmp_path_factory):
+    cells = lesson_widget_cells()
+    assert len(cells) >= 7, "the lessons show fewer widgets than expected"
+    with running_jupyterlab(tmp_path_factory.mktemp("lab"), NOTEBOOK_NAME, cells) as server:
+        yield server, len(cells)
+
+
+# --------------------------------------------------------------------------- page helpers
+
+IN_VIEW_JS = """([element, width, height]) => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
+        && box.bottom <= height && box.right <= width;
 }"""
 
-TEXT_SHOWN_JS = """([selector, expected]) => [...document.querySelectorAll(selector)]
-    .some(element => element.textContent.includes(expected))"""
+UNNAMED_JS = """(app) => {
+    const unnamed = [];
+    for (const handle of app.querySelectorAll('[role="slider"]')) {
+        if (!(handle.getAttribute('aria-label') || '').trim()) unnamed.push('slider');
+    }
+    for (const button of app.querySelectorAll('button')) {
+        if (!button.offsetParent) continue;  // not displayed (a Play's hidden repeat button)
+        const name = (button.getAttribute('aria-label') || button.textContent || '').trim();
+        if (!name) unnamed.push('button ' + button.innerHTML.slice(0, 60));
+        if (!button.textContent.trim() && !button.getAttribute('title'))
+            unnamed.push('icon button without tooltip');
+    }
+    return unnamed;
+}"""
+
+SNAPSHOT_JS = """(app) => {
+    const img = app.querySelector('.nncourse-picture img');
+    const readout = app.querySelector('.nncourse-picture .widget-html-content');
+    return [img ? img.src : '', readout ? readout.textContent : ''];
+}"""
 
 
-def settled_image_src(page, timeout_s: float = 15.0) -> str:
-    """The picture's src once it has not changed for half a second."""
+# JupyterLab asks the language-server extension for its status; the private server runs without
+# that extension, so the request answers 404: JupyterLab's own request, not a widget's error.
+ALLOWED_404 = ("/lsp/status",)
+
+
+def record_console_error(message, errors):
+    if message.type != "error":
+        return
+    url = (message.location or {}).get("url", "")
+    if "Failed to load resource" in message.text and any(part in url for part in ALLOWED_404):
+        return
+    errors.append(f"{message.text} ({url})")
+
+
+def open_notebook(browser, base_url, token, width, height, errors):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    page.on("console", lambda message: record_console_error(message, errors))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base_url}/lab/tree/{NOTEBOOK_NAME}?reset&token={token}")
+    # opening JupyterLab and starting a kernel take long on a loaded machine
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=4 * STEP_TIMEOUT_MS)
+    page.wait_for_function(KERNEL_READY_JS, timeout=4 * STEP_TIMEOUT_MS)
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+    return page
+
+
+def wait_for_apps(page, count, timeout_s=240.0):
     deadline = time.monotonic() + timeout_s
-    src = page.get_attribute(IMAGE_SELECTOR, "src")
     while time.monotonic() < deadline:
+        shown = page.locator(f"{APP} .nncourse-picture img").count()
+        if shown >= count and page.evaluate(KERNEL_READY_JS):
+            return
         page.wait_for_timeout(500)
-        newer = page.get_attribute(IMAGE_SELECTOR, "src")
-        if newer == src:
-            return src
-        src = newer
-    raise AssertionError(f"the picture kept changing for {timeout_s} s")
+    raise AssertionError(f"only {page.locator(APP).count()} of {count} widgets appeared")
 
 
-def test_slider_moved_with_keyboard_redraws_plot(browser_executable, jupyterlab, tmp_path):
-    from playwright.sync_api import sync_playwright
+def wait_for_change(page, app, before, what, timeout_s=20.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if app.evaluate(SNAPSHOT_JS) != before:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{what}: neither the picture nor the readout changed")
 
-    base_url, token, log_path = jupyterlab
-    screenshot = tmp_path / "failure.png"
+
+def controls_of(app):
+    """(kind, locator, name) for every control an app shows."""
+    found = []
+    for handle in app.locator('[role="slider"]').all():
+        found.append(("slider", handle, handle.get_attribute("aria-label")))
+    for select in app.locator("select").all():
+        found.append(("select", select, select.evaluate(
+            "s => (s.labels && s.labels[0] && s.labels[0].textContent) || s.id")))
+    for box in app.locator('input[type="checkbox"]').all():
+        found.append(("checkbox", box, box.evaluate("b => b.parentElement.textContent.trim()")))
+    for group in app.locator(".widget-toggle-buttons").all():
+        found.append(("toggle", group, group.locator(".widget-label").inner_text()))
+    for number in app.locator('input[type="number"]').all():
+        found.append(("number", number, "number box"))
+    return found
+
+
+def move(page, kind, control):
+    """Change one control with the keyboard, the way a learner without a mouse would."""
+    if kind == "slider":
+        control.focus()
+        at_max = control.get_attribute("aria-valuenow") == control.get_attribute("aria-valuemax")
+        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+    elif kind == "select":  # a closed drop-down: the arrow keys choose the next option
+        control.focus()
+        last = control.evaluate("s => s.selectedIndex === s.options.length - 1")
+        page.keyboard.press("ArrowUp" if last else "ArrowDown")
+    elif kind == "checkbox":
+        control.focus()
+        page.keyboard.press("Space")
+    elif kind == "toggle":
+        target = control.locator("button:not(.mod-active)").first
+        target.focus()
+        page.keyboard.press("Space")
+    elif kind == "number":
+        control.focus()
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("Enter")
+
+
+def check_layout_and_names(page, app, width, height, where):
+    app.scroll_into_view_if_needed()
+    app.locator(".nncourse-picture img").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(150)
+    parts = {"picture": app.locator(".nncourse-picture img").first,
+             "readout": app.locator(".nncourse-picture .widget-html-content").first}
+    first_control = app.locator('[role="slider"], select, input, button').first
+    parts["first control"] = first_control
+    for part, locator in parts.items():
+        inside = page.evaluate(IN_VIEW_JS, [locator.element_handle(), width, height])
+        assert inside, f"{where}: the {part} is not inside the {width}×{height} viewport"
+    unnamed = app.evaluate(UNNAMED_JS)
+    assert not unnamed, f"{where}: controls without an accessible name: {unnamed}"
+
+
+def test_every_lesson_widget_in_chromium(browser_executable, lesson_lab, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    (base_url, token, log_path), count = lesson_lab
+    errors: list = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(browser_executable), args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(STEP_TIMEOUT_MS)
+        browser = playwright.chromium.launch(executable_path=str(browser_executable),
+                                             args=CHROMIUM_ARGS)
         try:
-            page.goto(f"{base_url}/lab/tree/{NOTEBOOK_NAME}?reset&token={token}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook")
-            page.wait_for_function(KERNEL_READY_JS)
-
-            page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
-            page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
-
-            slider = page.locator(
-                ".widget-slider", has=page.locator("label.widget-label", has_text=SLIDER_LABEL)
-            ).first
-            handle = slider.locator(".noUi-handle")
-            readout = slider.locator(".widget-readout")
-            handle.wait_for(state="visible")
-            page.wait_for_selector(IMAGE_SELECTOR)
-            page.wait_for_function(KERNEL_READY_JS)
-            assert readout.inner_text().strip() == READOUT_BEFORE
-            settled_image_src(page)
-            before_bytes = page.evaluate(IMAGE_BYTES_JS, IMAGE_SELECTOR)
-            assert before_bytes.startswith("data:image/png;base64,")
-
-            handle.focus()
-            for _ in range(ARROW_PRESSES):
-                page.keyboard.press("ArrowRight")
-
-            page.wait_for_function(
-                "([r, expected]) => r.textContent.trim() === expected",
-                arg=[readout.element_handle(), READOUT_AFTER],
-            )
-            page.wait_for_function(TEXT_SHOWN_JS, arg=[KERNEL_TEXT_SELECTOR, KERNEL_TEXT_AFTER])
-            page.wait_for_function(KERNEL_READY_JS)
-            settled_image_src(page)
-            after_bytes = page.evaluate(IMAGE_BYTES_JS, IMAGE_SELECTOR)
-
-            assert readout.inner_text().strip() == READOUT_AFTER
-            assert after_bytes.startswith("data:image/png;base64,")
-            assert after_bytes != before_bytes, "the picture did not change"
-        except Exception as error:
-            page.screenshot(path=str(screenshot), full_page=True)
-            pytest.fail(
-                f"{type(error).__name__}: {error}\nscreenshot of the page: {screenshot}\n"
-                f"JupyterLab log (end):\n{tail(log_path, 15)}"
-            )
+            for width, height in SIZES:
+                page = open_notebook(browser, base_url, token, width, height, errors)
+                try:
+                    wait_for_apps(page, count)
+                    apps = page.locator(APP)
+                    assert apps.count() == count
+                    for k in range(count):
+                        app = apps.nth(k)
+                        where = f"widget {k + 1} of {count} at {width}×{height}"
+                        check_layout_and_names(page, app, width, height, where)
+                        page.screenshot(path=str(tmp_path / f"widget{k + 1}-{width}x{height}.png"))
+                        for kind, control, name in controls_of(app):
+                            if kind == "slider":  # the name a screen reader announces
+                                expect(app.get_by_role("slider", name=name)).to_have_count(1)
+                            if (width, height) != SIZES[0]:
+                                continue
+                            before = app.evaluate(SNAPSHOT_JS)
+                            move(page, kind, control)
+                            wait_for_change(page, app, before, f"{where}, {kind} {name!r}")
+                            page.wait_for_function(KERNEL_READY_JS)
+                    page.screenshot(path=str(tmp_path / f"lessons-{width}x{height}.png"))
+                except Exception as error:
+                    shot = tmp_path / f"failure-{width}x{height}.png"
+                    page.screenshot(path=str(shot))
+                    pytest.fail(f"{type(error).__name__}: {error}\nscreenshot: {shot}\n"
+                                f"JupyterLab log (end):\n{tail(log_path, 15)}")
+                finally:
+                    page.close()
         finally:
             browser.close()
+    assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+def test_the_lessons_show_every_kind_of_widget():
+    """The browser test covers every app the course has: each is shown by some lesson."""
+    shown = " ".join(lesson_widget_cells())
+    for name in ("neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
+                 "training_playground", "sgd_stepper", "depth_explorer"):
+        assert f"{name}(" in shown, f"no lesson shows {name}"

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 from nncourse import data, examples, mlp  # noqa: E402
-from nncourse.activations import LeakyReLU, get_activation  # noqa: E402
+from nncourse.activations import get_activation  # noqa: E402
 from nncourse.errors import CourseError  # noqa: E402
 from nncourse.losses import get_loss  # noqa: E402
 from nncourse.plots import (  # noqa: E402
@@ -48,15 +48,6 @@ def test_activation_curves_hold_the_engine_values_and_derivatives():
     # sigmoid's bounds 0 and 1 and tanh's −1 and 1 are marked
     bounds = sorted({line.get_ydata()[0] for line in curves.bound_lines})
     assert bounds == [-1.0, 0.0, 1.0]
-
-
-def test_activation_curves_update_in_place():
-    curves = draw_activation_curves(["leaky_relu"], (-2, 2), points=5)
-    figure = curves.figure
-    curves.update([LeakyReLU(alpha=0.2)])
-    assert curves.figure is figure
-    np.testing.assert_allclose(curves.value_lines[0].get_ydata(), [-0.4, -0.2, 0.0, 1.0, 2.0])
-    np.testing.assert_allclose(curves.derivative_lines[0].get_ydata(), [0.2, 0.2, 0.2, 1.0, 1.0])
 
 
 def test_single_activation_plot_and_softmax_refusal():
@@ -440,3 +431,62 @@ def test_learning_rate_paths_show_too_small_good_and_divergent():
     small, good, large = learning_rate_paths(bowl, (-2.5, 1.5), steps=60, bounds=((-3, 3), (-2, 2)))
     assert small.status == good.status == "finished" and large.status == "left the box"
     assert good.losses[-1] < 1e-3 < small.losses[-1]
+
+
+def test_a_figure_carries_a_text_alternative_made_from_its_data():
+    from nncourse.plots import describe_figure, plot_activation_curves
+
+    text = describe_figure(plot_activation_curves(["sigmoid", "relu"], z_range=(-5, 5)))
+    assert text.startswith("Figure with 2 panels.")
+    assert 'Panel 1, "Activation a = f(z)": x (weighted sum z) from −5.5 to 5.5' in text
+    assert "sigmoid  range (0, 1), y from 0.007 to 0.993" in text   # σ(±5)
+    assert "relu′, y from 0 to 1" in text
+
+
+def test_network_diagram_edge_labels_never_overlap():
+    from nncourse.examples import X_3232, network_3232
+    from nncourse.plots.network_diagram import LABEL_GAP, NODE_RADIUS, draw_network
+
+    diagram = draw_network(network_3232(), x=X_3232)
+    spots = [text.get_position() for text in diagram.edge_texts]
+    for k, (x, y) in enumerate(spots):
+        for px, py in spots[:k]:
+            assert abs(x - px) >= LABEL_GAP[0] - 1e-9 or abs(y - py) >= LABEL_GAP[1] - 1e-9
+    # two lines of values fit inside a node: the text is narrower than the circle
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(diagram.figure).get_renderer()
+    for texts, circles in zip(diagram.node_texts, diagram.nodes):
+        for text, circle in zip(texts, circles):
+            box = text.get_window_extent(renderer)
+            diameter = (diagram.ax.transData.transform((2 * NODE_RADIUS, 0))
+                        - diagram.ax.transData.transform((0, 0)))[0]
+            assert box.width < diameter
+
+
+def test_training_curves_name_the_held_out_data_and_tick_whole_epochs():
+    from nncourse.plots import plot_training_curves
+    from nncourse.training import fit
+
+    net = mlp([2, 3, 2], hidden="tanh", output="softmax", seed=0)
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(int)
+    history = fit(net, X, y, loss="categorical_crossentropy", epochs=3, validation_data=(X, y))
+    figure = plot_training_curves(history, held_out="test")
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert "test loss" in labels and not any("validation" in label for label in labels)
+    figure.canvas.draw()
+    ticks = figure.axes[0].get_xticks()
+    assert np.allclose(ticks, np.round(ticks))  # no tick at epoch 2.5
+
+
+def test_a_single_output_map_uses_the_class_colours():
+    from nncourse.plots import draw_decision_boundary
+    from nncourse.plots.style import PALETTE
+
+    net = mlp([2, 3, 1], hidden="tanh", output="sigmoid", seed=0)
+    X = np.random.default_rng(1).normal(size=(30, 2))
+    boundary = draw_decision_boundary(net, X, (X[:, 0] > 0).astype(int), values="output")
+    cmap = boundary.image.get_cmap()
+    assert matplotlib.colors.to_hex(cmap(1.0)) == PALETTE[1].lower()  # class 1: its own colour
+    assert matplotlib.colors.to_hex(cmap(0.0)) == PALETTE[0].lower()

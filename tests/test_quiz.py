@@ -186,11 +186,12 @@ def test_a_verdict_reads_as_its_message_and_is_truthy_only_when_right():
 def test_the_self_test_score_follows_the_latest_check_of_each_question():
     q1, q2 = bias_question(), sigmoid_question()
     test = SelfTest([q1, q2], title="Lesson check")
-    assert test.score_line == "Score: 0 of 2 correct."
+    assert test.score_line == "Your score appears here once you check an answer (2 questions)."
+    assert "Score" not in test.score_label.value  # no "0 of 2" before any attempt
     q1.choices.value = q1.options[1]
     q1.check_button.click()
     assert test.score == (1, 2)
-    assert "Score: 1 of 2 correct." in test.score_label.value
+    assert "Score: 1 of 2 correct (1 of 2 answered)." in test.score_label.value
     q2.check(0.8808)
     assert test.score_line == "Score: 2 of 2 correct."
     q1.check(0)  # changing to a wrong answer lowers the score again

@@ -61,8 +61,10 @@ def test_a_learner_clicks_options_and_check_and_reads_the_verdicts(browser_execu
             page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
             page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
 
-            score = page.get_by_text(re.compile(r"Score: \d of 2 correct\."))
-            expect(score).to_have_text("Score: 0 of 2 correct.")
+            # no score before the first check; then right answers and how many were answered
+            expect(page.get_by_text("Your score appears here once you check an answer "
+                                    "(2 questions).")).to_have_count(1)
+            score = page.get_by_text(re.compile(r"Score: \d of 2 correct"))
             check_buttons = page.locator("button.jupyter-button", has_text="Check")
             expect(check_buttons).to_have_count(2)
 
@@ -76,13 +78,14 @@ def test_a_learner_clicks_options_and_check_and_reads_the_verdicts(browser_execu
             check_buttons.nth(0).click()
             expect(page.locator("[role=status]", has_text="✓ Correct")).to_contain_text(
                 "✓ Correct. The bias is added to the weighted sum.")
-            expect(score).to_have_text("Score: 1 of 2 correct.")
+            expect(score).to_have_text("Score: 1 of 2 correct (1 of 2 answered).")
 
             answer_box = page.locator(".widget-text input")
             answer_box.fill("0.8")
             answer_box.press("Enter")
             expect(page.locator("[role=status]", has_text="0.8")).to_contain_text(
                 "✗ 0.8 is too large.")
+            expect(score).to_have_text("Score: 1 of 2 correct.")  # both answered, one right
             answer_box.fill("3/4")
             check_buttons.nth(1).click()
             expect(score).to_have_text("Score: 2 of 2 correct.")

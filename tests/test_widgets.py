@@ -4,6 +4,7 @@ Each test moves a control (`control.value = …`) or calls a method, then checks
 readout, the data of the figure's artists and that the PNG picture changed.
 """
 
+import base64
 import io
 import math
 
@@ -20,8 +21,8 @@ from nncourse.optim import SGD, Momentum
 from nncourse.widgets import (
     activation_explorer, descent_explorer, loss_explorer, neuron_explorer, training_playground,
 )
-from nncourse.widgets.style import VERMILLION
-from nncourse.widgets.formatting import format_number
+from nncourse.plots.numbers import format_number
+from nncourse.plots.style import VERMILLION
 
 
 def png_size(png: bytes):
@@ -138,12 +139,32 @@ def test_hidden_controls_are_not_displayed_but_still_work():
         neuron_explorer(hide=("gamma",))
 
 
-def test_app_displays_as_a_widget():
+def test_app_displays_as_a_widget_with_a_picture_and_a_description_for_viewers_without_kernel():
     app = neuron_explorer()
-    bundle = app._repr_mimebundle_()
+    bundle, metadata = app._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/plain"].startswith("NeuronExplorer(x1=1.0, x2=1.0, w1=0.5")
+    # nbviewer, GitHub and a static site show the PNG of the initial state
+    assert base64.b64decode(bundle["image/png"]) == app.png
+    assert metadata["image/png"] == {"width": 640, "height": 256}
+    text = bundle["text/plain"]
+    assert text.startswith("A neuron (an interactive figure: run the cell to use its controls).")
+    assert "weight w₁ = 0.5" in text and "a = sigmoid(z) = sigmoid(−0.5) = 0.3775" in text
+    assert repr(app).startswith("NeuronExplorer(x1=1.0, x2=1.0, w1=0.5")
     assert app.image in app.displayed_widgets() and isinstance(app.image, widgets.Image)
+
+
+def test_app_controls_sit_beside_or_above_the_picture_and_carry_accessible_names():
+    app = training_playground()
+    root = app.widget
+    assert "nncourse-app" in root._dom_classes and root.layout.flex_flow == "row wrap"
+    controls, picture = root.children[:2]
+    assert app.image in picture.children and app.readout in picture.children
+    grid = controls.children[1]
+    assert "minmax(290px, 1fr)" in grid.layout.grid_template_columns  # columns as room allows
+    names = app.control_names
+    assert names in root.children and names.icon_names["stop"].startswith("stop")
+    assert all(button.tooltip for button in app.buttons.values()
+               if isinstance(button, widgets.Button))
 
 
 def test_neuron_sliders_have_formatted_readouts():
@@ -166,27 +187,55 @@ def test_activation_explorer_markers_and_readout_follow_the_input():
         value_marker, slope_marker = app.markers[name]
         assert value_marker.get_data()[1][0] == pytest.approx(value)
         assert slope_marker.get_data()[1][0] == pytest.approx(slope)
-        assert (f"<td style=\"padding:1px 10px 1px 0;text-align:left\">"
-                f"{format_number(value)}</td>" in app.readout.value)
-    assert "0.8808" in app.readout.value and "0.105" in app.readout.value  # σ(2), σ'(2)
-    assert "0.964" in app.readout.value and "0.0707" in app.readout.value  # tanh(2), tanh'(2)
+        assert f">{format_number(value, trim=False)}</td>" in app.readout.value
+    assert "0.8808" in app.readout.value and "0.1050" in app.readout.value  # σ(2), σ'(2)
+    assert "0.9640" in app.readout.value and "0.0707" in app.readout.value  # tanh(2), tanh'(2)
+    assert ">1.0000</td>" in app.readout.value  # relu'(2): fixed decimals, a column lines up
 
 
 def test_activation_explorer_selection_shows_only_the_chosen_curves():
     app = activation_explorer(names=("sigmoid",), x=-3.0)
     assert app.curves["sigmoid"][0].get_visible() and not app.curves["relu"][0].get_visible()
-    app.controls["names"].value = ("relu", "leaky_relu")
+    app.set_state(sigmoid=False, relu=True, leaky_relu=True)
     assert not app.curves["sigmoid"][0].get_visible() and app.curves["relu"][1].get_visible()
     assert "leaky_relu" in app.readout.value and "sigmoid" not in app.readout.value
     # leaky slope for z < 0
     assert app.markers["leaky_relu"][1].get_data()[1][0] == pytest.approx(0.01)
     assert app.markers["relu"][1].get_data()[1][0] == 0.0  # a dead ReLU passes no gradient
-    assert app.state == {"names": ("relu", "leaky_relu"), "x": -3.0}
+    assert app.chosen == ("relu", "leaky_relu") and app.state["x"] == -3.0
+    assert app.state["relu"] is True and app.state["sigmoid"] is False
+    app.set_state(relu=False, leaky_relu=False)  # nothing ticked: say so, no blank axes alone
+    assert "No activation is ticked" in app.readout.value and app.empty_note.get_visible()
     with pytest.raises(CourseError):
         activation_explorer(names=("softmax",))
 
 
+def test_activation_colours_are_the_same_in_the_explorer_and_the_lesson_figure():
+    from nncourse.plots import draw_activation_curves
+
+    figure = draw_activation_curves(["relu", "sigmoid"])
+    app = activation_explorer(names=("sigmoid", "tanh", "relu"))
+    for line in figure.value_lines:
+        name = line.get_label().split()[0]
+        assert line.get_color() == app.curves[name][0].get_color()
+
+
 # ---------------------------------------------------------------------------- losses
+
+def test_binary_loss_explorer_gives_the_gradient_on_the_logit():
+    app = loss_explorer("binary", p=0.01, target=1)
+    on_logit = app.logit_gradients()  # dL/dp · σ′(s), σ′(s) = p(1 − p)
+    assert on_logit["binary cross-entropy"] == pytest.approx(-0.99)     # p − y
+    assert on_logit["squared error"] == pytest.approx(-0.019602)        # 2(p − y)p(1 − p)
+    assert ">−0.9900</td>" in app.readout.value and ">−0.0196</td>" in app.readout.value
+
+
+def test_multiclass_toggle_buttons_fit_their_words():
+    app = loss_explorer("multiclass", classes=("Cat", "Dog", "Rabbit"))
+    assert app.controls["target"].style.button_width == "auto"  # "Rabbit", never "Rab…"
+    # fixed decimals: 0.6590 next to 0.2424, not a ragged 0.659
+    assert "p = [0.6590, 0.2424, 0.0986]" in app.readout.value
+
 
 def test_binary_loss_explorer_matches_the_engine_losses():
     app = loss_explorer("binary", p=0.5, target=1)
@@ -208,7 +257,7 @@ def test_binary_loss_explorer_matches_the_engine_losses():
     app.controls["p"].value = 0.05
     # −20 clamped to the axes
     assert app.markers["binary cross-entropy"][1].get_data()[1][0] == -10.0
-    assert "<td style=\"padding:1px 10px 1px 0;text-align:left\">−20</td>" in app.readout.value
+    assert ">−20.0000</td>" in app.readout.value
     app.controls["p"].value = 0.1
 
     app.controls["target"].value = 0  # now p = 0.1 is right
@@ -308,7 +357,9 @@ def test_descent_controls_reset_and_landscape_change():
     assert app.png != first
     app.reset()
     assert app.state["steps"] == 0 and len(app.points) == 1
-    app.controls["function"].value = "regression"
+    app.run(100)
+    app.controls["function"].value = "regression"  # a new walk starts at step 0: ▶ can play it
+    assert app.state["steps"] == 0 and app.play.value == 0
     assert app.map_axes.get_title() == "mean squared error of ŷ = w·x + b"
     assert app.state["lr"] == 0.1 and (app.state["start_p1"], app.state["start_p2"]) == (-1.5, 4.0)
     app.run(100)
@@ -317,14 +368,18 @@ def test_descent_controls_reset_and_landscape_change():
         descent_explorer(function="saddle")
 
 
-def test_descent_learning_rate_slider_is_logarithmic_and_rounded():
-    app = descent_explorer()
+def test_learning_rate_slider_shows_exactly_the_rate_used():
+    app = descent_explorer(lr=0.03)
     slider = app.controls["lr"]
-    assert isinstance(slider, widgets.FloatLogSlider) and slider.base == 10
-    assert slider.readout_format == ".3"  # three significant digits in the browser: 0.0126
-    slider.value = 0.012589254117941673  # 10^−1.9, as the slider sends it
-    assert app.state["lr"] == 0.01259
-    assert "η = 0.0126" in app.readout.value
+    assert isinstance(slider, widgets.SelectionSlider)
+    assert slider.value == 0.03 and slider.label == "0.03"  # 0.03 stays 0.03, not 0.0316
+    labels = [label for label, _ in slider.options]
+    assert labels[:5] == ["0.0001", "0.0002", "0.0003", "0.0005", "0.001"] and labels[-1] == "1"
+    app.set_state(lr=0.07)  # a rate that is not offered becomes a choice
+    assert app.state["lr"] == 0.07 and slider.label == "0.07" and "η = 0.07" in app.readout.value
+    with pytest.raises(CourseError, match="outside its range"):
+        app.set_state(lr=3.0)
+    assert training_playground(lr=0.03).controls["lr"].label == "0.03"
 
 
 # ---------------------------------------------------------------------------- playground
@@ -357,7 +412,7 @@ def test_playground_is_deterministic_for_a_seed():
     for _ in range(2):
         app = training_playground(dataset="moons", hidden=(4,), batch_size=8, seed=3)
         app.run(5)
-        runs.append((app.net.get_weights(), app.history["val_loss"]))
+        runs.append((app.net.get_weights(), app.history["test_loss"]))
     assert all(np.array_equal(a, b) for a, b in zip(runs[0][0], runs[1][0]))
     assert runs[0][1] == runs[1][1]
 
@@ -405,7 +460,7 @@ def test_playground_controls_rebuild_data_and_optimiser():
 
 
 def test_playground_divergence_is_reported_and_undone_without_numpy_warnings():
-    app = training_playground(dataset="blobs", hidden=(16, 16, 16, 16), activation="identity",
+    app = training_playground(dataset="blobs", hidden=(8, 8, 8, 8), activation="identity",
                               lr=1.0, batch_size=1, optimizer="momentum", epochs_per_step=3, seed=0)
     before = app.net.get_weights()
     app.step()  # numpy floating-point errors raise in this suite: none may escape
@@ -424,16 +479,124 @@ def test_playground_every_data_set_trains(dataset, classes):
     assert app.n_classes == classes and len(app.point_sets) == classes
     assert app.boundary_image.get_array().shape == (64, 64, 4)
     app.step()
-    assert app.epoch == 5 and np.isfinite(app.history["val_loss"][-1])
+    assert app.epoch == 5 and np.isfinite(app.history["test_loss"][-1])
+
+
+def test_playground_input_features_share_and_test_points():
+    app = training_playground(dataset="circles", hidden=(), features=("x1_squared", "x2_squared"),
+                              train_share=50, seed=0)
+    assert app.net.layers[0].W.shape == (2, 2)  # two features in, two classes out
+    assert len(app.y_train) == len(app.y_test) == 120
+    assert np.allclose(app.inputs(app.X_train), app.X_train ** 2)
+    app.run(100)
+    assert app.accuracy() > 0.9  # a circle is a straight line in x₁², x₂²
+    app.set_state(x1_x2=True, sin_x1=True)
+    assert app.features == ("x1_squared", "x2_squared", "x1_x2", "sin_x1")
+    assert app.net.layers[0].W.shape == (4, 2) and app.epoch == 0
+    assert not any(points.get_visible() for points in app.test_point_sets)
+    app.set_state(show_test=True)
+    assert all(points.get_visible() for points in app.test_point_sets)
+    app.set_state(x1_squared=False, x2_squared=False, x1_x2=False, sin_x1=False)
+    assert "Tick at least one input feature" in app.readout.value
+    assert app.features == ("x1_squared", "x2_squared", "x1_x2", "sin_x1")  # the last ones kept
+
+
+def test_playground_neuron_maps_and_click_to_enlarge():
+    app = training_playground(hidden=(4, 3), seed=0)
+    maps = app.maps_rgba()
+    assert maps[..., 3].sum() // 255 == (2 + 4 + 3 + 3) * 16 * 16  # one 16×16 map per node
+    x, y = app.positions[2][1]  # layer 2, neuron 2
+    px, py = app.network_axes.transData.transform((x, y))
+    width, height = app.canvas.get_width_height()
+    before = app.png
+    app.on_picture_click(px / width, 1 - py / height)
+    assert app.state["big_map"] == "2.2" and app.png != before
+    hidden = app.neuron_outputs(app.grid_points)[2][:, 1]
+    assert "neuron 2.2" in app.boundary_axes.get_title()
+    assert np.array_equal(app.boundary_image.get_array()[..., :3],
+                          app.boundary_rgb()[..., :3])
+    assert np.all(app.boundary_rgb()[..., 2].ravel()[hidden > 0.5 * hidden.max()] > 150)
+    app.on_picture_click(0.01, 0.99)  # outside the network: nothing changes
+    assert app.state["big_map"] == "2.2"
+
+
+def test_playground_copy_as_code_recreates_the_state():
+    app = training_playground(dataset="moons", hidden=(4,), lr=0.03, seed=2,
+                              features=("x1", "x2", "x1_x2"))
+    app.run(6)
+    code = app.show_code()
+    assert app.code_box.value == code and app.code_box.layout.display == "flex"
+    namespace = {}
+    exec(code.replace("training_playground(", "copy = training_playground(", 1), namespace)
+    copy = namespace["copy"]
+    assert copy.epoch == 6 and copy.settings() == app.settings()
+    assert all(np.array_equal(a, b) for a, b in zip(copy.net.parameters(), app.net.parameters()))
+
+
+def test_playground_presets_can_be_locked():
+    app = training_playground(preset="xor with the feature x₁x₂", lock=True)
+    assert app.features == ("x1", "x2", "x1_x2") and app.hidden_sizes == ()
+    shown = app.displayed_widgets()
+    assert app.controls["dataset"] not in shown and app.controls["x1_x2"] not in shown
+    assert app.controls["lr"] in shown  # what the preset leaves open stays open
+    assert "linear model now suffices" in app.readout.value
+    app.run(60)
+    assert app.accuracy() > 0.9
+    with pytest.raises(CourseError, match="choose one of"):
+        training_playground(preset="nonsense")
 
 
 def test_descent_buttons_can_be_hidden():
-    app = descent_explorer(hide=("play", "pause", "start_p1", "start_p2"))
+    app = descent_explorer(hide=("play", "start_p1", "start_p2"))
     shown = app.displayed_widgets()
-    assert app.play not in shown and app.buttons["pause"] not in shown
+    assert app.play not in shown
     assert app.buttons["step"] in shown and app.controls["lr"] in shown
     app.buttons["step"].click()
     app.buttons["step"].click()
     assert app.state["steps"] == 2
-    app.buttons["reset"].click()
+    app.reset()  # what ■ does in the browser: back to step 0
     assert app.state["steps"] == 0
+
+
+# ---------------------------------------------------------------------------- stepper
+
+def test_sgd_stepper_writes_out_the_engines_numbers_step_by_step():
+    from nncourse.examples import LR_321, X_321, Y_321, network_321
+    from nncourse.widgets import sgd_stepper
+
+    app = sgd_stepper()
+    phases = [step.phase for step in app.steps]
+    assert phases == (["forward"] * 6 + ["loss"] + ["backward"] * 3 + ["gradients"] * 8
+                      + ["update"] * 9)
+    numbers = {step.title: step.numbers for step in app.steps}
+    assert numbers["weighted sum of neuron 4"] == "z₄ = 1·0.2 + 0·0.4 + 1·(−0.5) + (−0.4) = −0.7"
+    assert numbers["output of neuron 6"].endswith("= 0.4739")
+    assert "δ₆ = −∂L/∂z₆ = 0.1312" in numbers["error signal of neuron 6"]
+    assert numbers["gradient of w₂₄"].endswith("= 0")  # x₂ = 0: no blame
+    # the update written out is the engine's SGD step
+    net = network_321()
+    net.forward(X_321[None, :])
+    net.backward(np.array([[Y_321]]), "half_squared_error")
+    new_w46 = net.layers[1].W[0, 0] - LR_321 * net.layers[1].dW[0, 0]
+    assert numbers["update of w₄₆"].endswith(f"= {format_number(new_w46)}") and \
+        format_number(new_w46) == "−0.2608"
+
+
+def test_sgd_stepper_highlights_and_walks_back_and_forth():
+    from nncourse.widgets import sgd_stepper
+
+    app = sgd_stepper()
+    assert app.current.node == 4 and app.node_highlight.get_offsets().tolist() == [
+        list(app.position[4])]
+    assert "z₄ = 1·0.2" in app.readout.value
+    app.set_state(step=12)  # ∂L/∂w₃₄: the edge from neuron 3 to neuron 4
+    assert app.current.edge == (3, 4) and app.edge_highlight.get_visible()
+    assert app.value_texts[4].get_text() == "a 0.3318\nδ −0.0087"
+    first = app.png
+    app.next()
+    app.back()
+    assert app.state["step"] == 12 and app.png == first  # the kept frame
+    app.buttons["back"].click()
+    assert app.state["step"] == 11
+    with pytest.raises(CourseError, match="takes 3 inputs"):
+        sgd_stepper(mlp([3, 2, 1], seed=0), [1.0, 2.0], [1.0])

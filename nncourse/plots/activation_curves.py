@@ -15,7 +15,7 @@ import numpy as np
 
 from nncourse.activations import get_activation
 from nncourse.errors import CourseError
-from nncourse.plots.style import figure_and_axes, new_figure, series_style, styled
+from nncourse.plots.style import activation_style, figure_and_axes, new_figure, series_style, styled
 
 DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "gelu")
 
@@ -43,9 +43,8 @@ def curve_data(activation, z):
 class ActivationCurves:
     """The artists of the value and derivative curves of several activations.
 
-    `update(activations, z=None)` changes the curves in place (same number of activations), so a
-    widget can redraw without making a new figure. Attributes: `figure`, `value_ax`,
-    `derivative_ax`, `value_lines`, `derivative_lines`, `bound_lines`.
+    Attributes: `figure`, `value_ax`, `derivative_ax`, `value_lines`, `derivative_lines`,
+    `bound_lines`. (The activation explorer draws its own picture: see nncourse.widgets.base.)
     """
 
     def __init__(self, activations, z, value_ax, derivative_ax):
@@ -55,9 +54,9 @@ class ActivationCurves:
         self.activations = [elementwise_activation(a) for a in activations]
         self.value_lines, self.derivative_lines, self.bound_lines = [], [], []
         markevery = max(1, self.z.size // 8)
-        for i, act in enumerate(self.activations):
+        for act in self.activations:
             value, slope = act.forward(self.z), act.derivative(self.z)
-            style = dict(series_style(i), markevery=markevery, markersize=6)
+            style = dict(activation_style(act.name), markevery=markevery, markersize=6)
             label = f"{act.name}  range {act.output_range}"
             (line,) = value_ax.plot(self.z, value, label=label, **style)
             self.value_lines.append(line)
@@ -74,28 +73,6 @@ class ActivationCurves:
         derivative_ax.set_ylabel("slope da/dz")
         value_ax.legend(loc="upper left", title="dotted: output bounds")
         derivative_ax.legend(loc="upper left")
-
-    @styled
-    def update(self, activations=None, z=None):
-        """Redraw the curves for new activations (e.g. a different leaky-ReLU α) or a new z
-        range."""
-        if activations is not None:
-            new = [elementwise_activation(a) for a in activations]
-            if len(new) != len(self.activations):
-                raise CourseError(f"update needs {len(self.activations)} activations, "
-                                  f"got {len(new)}.")
-            self.activations = new
-        if z is not None:
-            self.z = np.asarray(z, dtype=float)
-        for act, line, dline in zip(self.activations, self.value_lines, self.derivative_lines):
-            value, slope = act.forward(self.z), act.derivative(self.z)
-            line.set_data(self.z, value)
-            dline.set_data(self.z, slope)
-            line.set_label(f"{act.name}  range {act.output_range}")
-        for ax in (self.value_ax, self.derivative_ax):
-            ax.relim()
-            ax.autoscale_view()
-        return self
 
 
 @styled

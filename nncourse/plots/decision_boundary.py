@@ -4,7 +4,9 @@ A grid of points covering the data is passed through the network in one batch (t
 forward pass). The image behind the data shows, at each grid point:
 
 - for the output (`neuron=None`): the predicted class (`values="class"`), or for a single output
-  the output value itself (`values="output"`, e.g. the probability of class 1 of a sigmoid);
+  the output value itself (`values="output"`, e.g. the probability of class 1 of a sigmoid),
+  shaded from class 0's colour (output 0) through white to class 1's colour (output 1), the
+  colours of the points;
 - for one hidden neuron (`neuron=(layer, index)`): that neuron's activation a. Its own boundary,
   where its weighted sum z crosses 0, is drawn as a black line: for a neuron of the first layer it
   is the straight line w₁x₁ + w₂x₂ + b = 0; deeper neurons bend it.
@@ -20,12 +22,15 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
-from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap
 
 from nncourse.errors import CourseError
 from nncourse.plots.style import MARKERS, PALETTE, figure_and_axes, styled
 
-ACTIVATION_CMAP = "PuOr"  # differs from the class colours of the points
+ACTIVATION_CMAP = "PuOr"  # a hidden neuron's activation: differs from the class colours
+# a single output (the probability of class 1): class 0's colour, white at 0.5, class 1's colour
+OUTPUT_CMAP = LinearSegmentedColormap.from_list("class0_to_class1",
+                                                [PALETTE[0], "#ffffff", PALETTE[1]])
 CACHED = ("X", "z", "a", "da", "dz", "dW", "db")
 
 
@@ -138,7 +143,7 @@ class DecisionBoundary:
             self.image.set_cmap(cmap)
             self.image.set_norm(norm)
         else:
-            self.image.set_cmap(ACTIVATION_CMAP)
+            self.image.set_cmap(ACTIVATION_CMAP if self.neuron is not None else OUTPUT_CMAP)
             self.image.set_alpha(0.6)
 
     @styled
@@ -210,9 +215,3 @@ def draw_decision_boundary(model, X, y=None, ax=None, *, neuron=None, values="cl
 def plot_decision_boundary(model, X, y=None, ax=None, **options):
     """The decision-boundary plot as a Figure; options as for `draw_decision_boundary`."""
     return draw_decision_boundary(model, X, y, ax, **options).figure
-
-
-def update_decision_boundary(boundary: DecisionBoundary, model=None, X=None,
-                             y=None) -> DecisionBoundary:
-    """Redraw an existing decision-boundary plot for new weights (the same as `boundary.update`)."""
-    return boundary.update(model, X, y)

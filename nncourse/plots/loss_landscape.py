@@ -35,8 +35,9 @@ from nncourse.losses import (
 )
 from nncourse.network import Sequential
 from nncourse.optim import get_optimizer
+from nncourse.plots.numbers import format_number
 from nncourse.plots.style import (
-    SEQUENTIAL_CMAP, figure_and_axes, format_number, series_style, styled,
+    SEQUENTIAL_CMAP, figure_and_axes, series_style, styled,
 )
 
 # Largest number of floats a chunk of batched weights or activations may hold (about 64 MB).
@@ -614,9 +615,14 @@ class LossLandscape:
             self.path_lines.append(line)
             self.start_markers.append(start)
             self.end_markers.append(end)
-        if self.ax.get_legend_handles_labels()[0]:
-            self.ax.legend(loc="upper right", framealpha=0.9,
-                           title="○ start  ✕ end" if self.path_lines else None)
+        handles = self.ax.get_legend_handles_labels()[0]
+        if handles:
+            title = "○ start  ✕ end" if self.path_lines else None
+            if self.kind == "contour":  # below the map: a legend never hides where a path ends
+                self.ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), framealpha=0.9,
+                               ncols=min(len(handles), 2), title=title, fontsize=10)
+            else:
+                self.ax.legend(loc="upper right", framealpha=0.9, title=title)
         return self
 
 

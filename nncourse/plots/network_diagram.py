@@ -27,14 +27,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 from nncourse.errors import CourseError
+from nncourse.plots.numbers import format_number
 from nncourse.plots.style import (
-    DIVERGING_CMAP, NEGATIVE_STYLE, POSITIVE_STYLE, figure_and_axes, format_number, sign_style,
+    DIVERGING_CMAP, NEGATIVE_STYLE, POSITIVE_STYLE, figure_and_axes, sign_style,
     styled,
 )
 
-NODE_RADIUS = 0.28
-LAYER_SPACING = 2.6
-NODE_SPACING = 1.0
+NODE_RADIUS = 0.38   # room for two lines of values ("z 0.578", "a 0.578") inside a node
+LAYER_SPACING = 2.8
+NODE_SPACING = 1.15
+# An edge label is placed at the first point along its edge, from these fractions of the way, that
+# keeps LABEL_GAP (x, y) away from every label placed before it: labels never sit on each other.
+LABEL_STOPS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.3, 0.4, 0.5, 0.6, 0.7, 0.2)
+LABEL_GAP = (0.42, 0.24)
 MIN_WIDTH, MAX_WIDTH = 0.6, 7.0
 INPUT_FILL, HIDDEN_FILL, OUTPUT_FILL = "#E8F1FA", "#F4F4F4", "#FDEBD7"
 
@@ -54,6 +59,22 @@ def shown_indices(n: int, max_nodes: int) -> list:
     if n <= max_nodes:
         return list(range(n))
     return list(range(max_nodes - 1)) + [n - 1]
+
+
+def free_label_spot(start, end, placed) -> tuple:
+    """The first point of LABEL_STOPS along start → end at least LABEL_GAP from every placed
+    label (the least crowded one if none is free)."""
+    (x0, y0), (x1, y1) = start, end
+    best, best_gap = None, -1.0
+    for t in LABEL_STOPS:
+        x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        gap = min((max(abs(x - px) / LABEL_GAP[0], abs(y - py) / LABEL_GAP[1])
+                   for px, py in placed), default=np.inf)
+        if gap >= 1.0:
+            return x, y
+        if gap > best_gap:
+            best, best_gap = (x, y), gap
+    return best
 
 
 def edge_width(magnitude, largest: float):
@@ -112,6 +133,7 @@ class NetworkDiagram:
 
     def _draw_edges(self):
         self.edges, self.edge_texts = [], []
+        placed = []
         for layer_index in range(len(self.net.layers)):
             left, right = self.positions[layer_index], self.positions[layer_index + 1]
             for target in self.shown[layer_index + 1]:
@@ -121,8 +143,9 @@ class NetworkDiagram:
                     self.ax.add_line(line)
                     self.edges.append(Edge(layer_index, source, target, line))
                     if self.edge_labels:
-                        t = 0.25 + 0.12 * (k % 3)
-                        text = self.ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "", fontsize=9,
+                        lx, ly = free_label_spot((x0, y0), (x1, y1), placed)
+                        placed.append((lx, ly))
+                        text = self.ax.text(lx, ly, "", fontsize=9,
                                             ha="center", va="center", zorder=4,
                                             bbox=dict(boxstyle="round,pad=0.12", fc="white",
                                                       ec="none", alpha=0.85))
@@ -139,7 +162,8 @@ class NetworkDiagram:
                                 linewidth=1.5, zorder=2)
                 self.ax.add_patch(circle)
                 circles.append(circle)
-                texts.append(self.ax.text(x, y, "", ha="center", va="center", fontsize=9, zorder=3))
+                texts.append(self.ax.text(x, y, "", ha="center", va="center", fontsize=8.5,
+                                          zorder=3, linespacing=1.1))
                 if column > 0 and self.show_bias:
                     biases.append(self.ax.text(x, y - NODE_RADIUS - 0.08, "", ha="center", va="top",
                                                fontsize=9, color="#333333", zorder=3))

@@ -26,7 +26,10 @@ from matplotlib.figure import Figure
 from nncourse.errors import CourseError
 
 # Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
+PURPLE, SKY, YELLOW, BLACK = "#CC79A7", "#56B4E9", "#F0E442", "#000000"
+GREY = "#7f7f7f"
+PALETTE = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, YELLOW, BLACK]
 LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), "-", "--"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
@@ -36,6 +39,11 @@ DIVERGING_CMAP = "RdBu"
 SEQUENTIAL_CMAP = "viridis"
 POSITIVE_STYLE = "-"
 NEGATIVE_STYLE = "--"
+# Weight signs drawn as single lines: blue solid for positive, vermillion dashed for negative.
+POSITIVE, NEGATIVE = BLUE, VERMILLION
+# Class colours of the classification figures and the playground: class 0 blue (circles), class 1
+# orange (squares), class 2 green (triangles); a probability map mixes the same colours.
+CLASS_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION]
 
 FIGURE_FACECOLOR = "white"
 COURSE_RC = {
@@ -80,6 +88,26 @@ def series_style(i: int) -> dict:
             "marker": MARKERS[i % len(MARKERS)]}
 
 
+def activation_style(name: str) -> dict:
+    """The style of one activation's curve, the same in every figure and widget of the course.
+
+    Keyed by the activation's place in the engine's registry (identity, the reference line, last),
+    so "relu" has one colour whether it is drawn alone, with sigmoid and tanh, or in the activation
+    explorer: sigmoid blue, tanh vermillion, relu green, leaky_relu orange, …
+    """
+    from nncourse.activations import ACTIVATIONS, get_activation
+
+    canonical = dict.fromkeys(get_activation(key).name for key in ACTIVATIONS)
+    names = [n for n in canonical if n not in ("softmax", "identity")] + ["identity"]
+    name = get_activation(name).name
+    return series_style(names.index(name) if name in names else len(names))
+
+
+def sign_colour(value: float) -> str:
+    """Colour for a signed quantity: blue when ≥ 0, vermillion when negative."""
+    return POSITIVE if value >= 0 else NEGATIVE
+
+
 def sign_style(value: float) -> str:
     """Line style for a signed quantity: solid when ≥ 0, dashed when negative."""
     return POSITIVE_STYLE if value >= 0 else NEGATIVE_STYLE
@@ -117,11 +145,3 @@ def figure_and_axes(ax=None, figsize=(7.0, 5.0), projection=None):
         raise CourseError("A 3-D surface needs a 3-D Axes: "
                           "make it with fig.add_subplot(projection='3d').")
     return ax.figure, ax
-
-
-def format_number(x: float, decimals: int = 3) -> str:
-    """A number for a label: rounded, trailing zeros dropped, a true minus sign."""
-    text = f"{float(x):.{decimals}f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace("-", "−")

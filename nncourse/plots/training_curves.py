@@ -15,12 +15,15 @@ A curve that goes down on training data but up on validation data is overfitting
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from nncourse.errors import CourseError
 from nncourse.plots.style import course_style, new_figure, series_style, styled
 
-SERIES = (("loss", "training loss", 0), ("val_loss", "validation loss", 1),
-          ("accuracy", "training accuracy", 0), ("val_accuracy", "validation accuracy", 1))
+# (history field, label, style); "{held_out}" is what the held-out data is called: "validation"
+# for data used to choose settings, "test" for data looked at only once, at the end.
+SERIES = (("loss", "training loss", 0), ("val_loss", "{held_out} loss", 1),
+          ("accuracy", "training accuracy", 0), ("val_accuracy", "{held_out} accuracy", 1))
 
 
 def in_notebook() -> bool:
@@ -40,7 +43,7 @@ class TrainingCurves:
     (dict from history field — "loss", "val_loss", "accuracy", "val_accuracy" — to Line2D).
     """
 
-    def __init__(self, loss_ax, accuracy_ax=None, title="Training curves"):
+    def __init__(self, loss_ax, accuracy_ax=None, title="Training curves", held_out="validation"):
         self.loss_ax, self.accuracy_ax = loss_ax, accuracy_ax
         self.figure = loss_ax.figure
         self.lines = {}
@@ -49,9 +52,13 @@ class TrainingCurves:
             if ax is None:
                 continue
             style = series_style(k)
-            (self.lines[key],) = ax.plot([], [], label=label, color=style["color"],
+            (self.lines[key],) = ax.plot([], [], label=label.format(held_out=held_out),
+                                         color=style["color"],
                                          linestyle=style["linestyle"], marker=style["marker"],
                                          markersize=4)
+        for ax in (loss_ax, accuracy_ax):
+            if ax is not None:  # epochs are whole numbers: no tick at 2.5
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         loss_ax.set_title("Loss per epoch")
         loss_ax.set_xlabel("epoch")
         loss_ax.set_ylabel("loss")
@@ -90,8 +97,12 @@ class TrainingCurves:
 
 @styled
 def draw_training_curves(history=None, *, axes=None, accuracy: bool = True,
-                         title: str = "Training curves") -> TrainingCurves:
-    """The training-curve artists: loss on the left, accuracy on the right (if `accuracy`)."""
+                         title: str = "Training curves",
+                         held_out: str = "validation") -> TrainingCurves:
+    """The training-curve artists: loss on the left, accuracy on the right (if `accuracy`).
+
+    held_out: what the history's `validation_data` was, "validation" or "test", for the legend.
+    """
     if axes is None:
         if accuracy:
             _, axes = new_figure((11.0, 4.2), ncols=2)
@@ -101,18 +112,24 @@ def draw_training_curves(history=None, *, axes=None, accuracy: bool = True,
     elif not isinstance(axes, (list, tuple, np.ndarray)):
         axes = (axes, None)
     loss_ax, accuracy_ax = axes[0], (axes[1] if len(axes) > 1 else None)
-    curves = TrainingCurves(loss_ax, accuracy_ax, title)
+    curves = TrainingCurves(loss_ax, accuracy_ax, title, held_out)
     if history is not None:
         curves.update(history)
     return curves
 
 
-def plot_training_curves(history, *, axes=None, title: str = "Training curves"):
-    """A finished History as a Figure (accuracy panel only when the history has accuracies)."""
+def plot_training_curves(history, *, axes=None, title: str = "Training curves",
+                         held_out: str = "validation"):
+    """A finished History as a Figure (accuracy panel only when the history has accuracies).
+
+    held_out="test" names the held-out curves "test loss", "test accuracy".
+    """
     if not history.epochs:
         raise CourseError("The history is empty: train for at least one epoch first.")
+    if held_out not in ("validation", "test"):
+        raise CourseError(f'held_out is "validation" or "test"; got {held_out!r}.')
     return draw_training_curves(history, axes=axes, accuracy=bool(history.accuracy),
-                                title=title).figure
+                                title=title, held_out=held_out).figure
 
 
 class LiveTrainingCurves:

@@ -1,21 +1,22 @@
 """The activation explorer: several activation functions, their derivatives, one input to move.
 
-Top: f(z) for each chosen activation; bottom: its derivative f'(z), the factor backpropagation
-multiplies by. A marker on every curve shows the value at the chosen input z, and the readout
-lists f(z) and f'(z). Moving z far from 0 shows sigmoid and tanh saturate (f' → 0: vanishing
-gradients) and ReLU's gradient die for z < 0.
+Left: f(z) for each activation ticked; right: its derivative f'(z), the factor backpropagation
+multiplies by. Each activation has the colour, line style and marker it has in every figure of the
+course (`nncourse.plots.style.activation_style`). A marker on every curve shows the value at the
+chosen input z, and the readout lists f(z) and f'(z). Moving z far from 0 shows sigmoid and tanh
+saturate (f' → 0: vanishing gradients) and ReLU's gradient die for z < 0.
 """
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from nncourse.activations import ELEMENTWISE_ACTIVATIONS, get_activation
 from nncourse.errors import CourseError
-from nncourse.widgets.base import CONTROL_STYLE, App, float_slider
-from nncourse.widgets.formatting import format_number, html_table
-from nncourse.widgets.style import GREY, LINESTYLES, MARKERS, SERIES
+from nncourse.widgets.base import App, checkbox, float_slider
+from nncourse.plots.numbers import format_number
+from nncourse.widgets.formatting import html_table
+from nncourse.plots.style import GREY, activation_style
 
 Z_LIMIT = 5.0
 
@@ -24,6 +25,7 @@ class ActivationExplorer(App):
     """Chosen activations f and derivatives f', with markers at one input z."""
 
     title = "Activation functions"
+    control_groups = {"show": ELEMENTWISE_ACTIVATIONS}
 
     def __init__(self, names=("sigmoid", "tanh", "relu"), x=1.0, *, hide=(), show=None):
         names = tuple([names] if isinstance(names, str) else names)
@@ -35,18 +37,15 @@ class ActivationExplorer(App):
         if not names:
             raise CourseError("Choose at least one activation to show.")
         self.activations = {name: get_activation(name) for name in ELEMENTWISE_ACTIVATIONS}
-        controls = {
-            "names": widgets.SelectMultiple(options=ELEMENTWISE_ACTIVATIONS, value=names, rows=7,
-                                            description="activations", style=CONTROL_STYLE,
-                                            layout={"width": "330px"}),
-            "x": float_slider("input z", _checked_x(x), -Z_LIMIT, Z_LIMIT, 0.05),
-        }
+        controls = {name: checkbox(name, name in names) for name in ELEMENTWISE_ACTIVATIONS}
+        controls["x"] = float_slider("input z", _checked_x(x), -Z_LIMIT, Z_LIMIT, 0.05)
         self._z = np.linspace(-Z_LIMIT, Z_LIMIT, 401)
         super().__init__(controls, hide=hide, show=show, figsize=(8.0, 3.4))
 
     @property
     def chosen(self) -> tuple:
-        return tuple(self.controls["names"].value)
+        """The activations ticked, in the registry's order."""
+        return tuple(name for name in ELEMENTWISE_ACTIVATIONS if self.controls[name].value)
 
     def values_at(self, z: float) -> dict:
         """{name: (f(z), f'(z))} for every chosen activation."""
@@ -59,14 +58,15 @@ class ActivationExplorer(App):
         self.value_axes, self.slope_axes = figure.subplots(
             1, 2, gridspec_kw=dict(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.22))
         self.curves, self.markers = {}, {}
-        for i, (name, activation) in enumerate(self.activations.items()):
-            style = dict(color=SERIES[i], ls=LINESTYLES[i], lw=2)
+        for name, activation in self.activations.items():
+            look = activation_style(name)
+            style = dict(color=look["color"], ls=look["linestyle"], lw=2)
             value_line = self.value_axes.plot(self._z, activation.forward(self._z), label=name,
                                               **style)[0]
             slope_line = self.slope_axes.plot(self._z, activation.derivative(self._z), label=name,
                                               **style)[0]
             self.curves[name] = (value_line, slope_line)
-            marker_style = dict(marker=MARKERS[i], color=SERIES[i], markersize=8,
+            marker_style = dict(marker=look["marker"], color=look["color"], markersize=8,
                                 markeredgecolor="black", ls="none")
             self.markers[name] = (self.dynamic(self.value_axes.plot([], [], **marker_style)[0]),
                                   self.dynamic(self.slope_axes.plot([], [], **marker_style)[0]))
@@ -76,16 +76,20 @@ class ActivationExplorer(App):
             ax.set_xlabel("z")
             ax.grid(True, alpha=0.3)
             ax.axhline(0, color=GREY, lw=0.8)
+        self.empty_note = self.value_axes.text(
+            0.5, 0.5, "tick an activation\nto see its curve", transform=self.value_axes.transAxes,
+            ha="center", va="center", fontsize=12, color=GREY)
         self.x_lines = self.dynamic(self.value_axes.axvline(0, color=GREY, ls=":", lw=1.5),
                                     self.slope_axes.axvline(0, color=GREY, ls=":", lw=1.5))
         self._show_chosen()
 
     def on_change(self, changed):
-        if "names" in changed:
+        if changed - {"x"}:
             self._show_chosen()
 
     def _show_chosen(self):
         chosen = self.chosen
+        self.empty_note.set_visible(not chosen)
         for name, lines in self.curves.items():
             for line in lines + self.markers[name]:
                 line.set_visible(name in chosen)
@@ -111,9 +115,13 @@ class ActivationExplorer(App):
             self.markers[name][1].set_data([z], [slope])
         for line in self.x_lines:
             line.set_xdata([z, z])
-        rows = [(name, format_number(value), format_number(slope),
+        rows = [(name, format_number(value, trim=False), format_number(slope, trim=False),
                  self.activations[name].output_range)
                 for name, (value, slope) in values.items()]
+        if not rows:
+            self.readout.value = (f"<b>at z = {format_number(z)}</b><br>No activation is ticked: "
+                                  "tick one or more above to see f(z) and f′(z).")
+            return
         self.readout.value = (f"<b>at z = {format_number(z)}</b>"
                               + html_table(rows,
                                            header=("activation", "f(z)", "f′(z)", "output range")))

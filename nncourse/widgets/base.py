@@ -17,6 +17,9 @@ An app is a column of controls (sliders, drop-downs), a picture and a readout of
 
 from __future__ import annotations
 
+import base64
+import html
+import re
 import struct
 import zlib
 from contextlib import contextmanager
@@ -27,14 +30,21 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nncourse.errors import CourseError
+from nncourse.plots.numbers import format_number
+from nncourse.widgets.accessibility import APP_CLASS, ControlNames
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DPI = 80
 DECIMALS = 4  # values set from code are rounded to this many decimals
 
-CONTROL_STYLE = {"description_width": "110px"}
-CONTROL_LAYOUT = {"width": "330px"}
-
+# A control fills its cell of the controls grid (at least CONTROL_MIN_WIDTH): beside the picture
+# the controls make one column, above it (a narrow notebook) as many columns as fit.
+CONTROL_MIN_WIDTH = 290
+CONTROL_STYLE = {"description_width": "104px"}
+CONTROL_LAYOUT = {"width": "100%"}
+# Learning rates offered by a rate slider: 1, 2, 3 and 5 times each power of ten. A slider of
+# choices shows exactly the value used (0.03 stays 0.03), where a log slider rounds its readout.
+RATE_MANTISSAS = (1, 2, 3, 5)
 
 def encode_png(canvas) -> bytes:
     """The canvas's pixels as PNG bytes, written directly (faster than a general encoder).
@@ -65,14 +75,32 @@ def float_slider(description, value, low, high, step, readout_format=".2f"):
                                continuous_update=True, style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
 
 
-def log_slider(description, value, low_exponent, high_exponent, step=0.05, readout_format=".3"):
-    """A FloatLogSlider (base 10) for a learning rate: equal steps multiply the value.
+def rate_choices(low: float, high: float, also=()) -> list:
+    """Learning rates 1, 2, 3, 5 × 10ᵏ from `low` to `high`, with the values in `also` added."""
+    rates = {float(f"{m}e{k}") for k in range(-8, 3) for m in RATE_MANTISSAS}
+    rates = {r for r in rates if low * (1 - 1e-9) <= r <= high * (1 + 1e-9)}
+    return sorted(rates | {float(f"{float(v):.4g}") for v in also})
 
-    The readout ".3" is d3's "three significant digits, trailing zeros dropped": 0.1, 0.0316.
-    """
-    return widgets.FloatLogSlider(value=float(value), base=10, min=low_exponent, max=high_exponent,
-                                  step=step, description=description, readout_format=readout_format,
-                                  style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
+
+def choice_slider(description, value, choices):
+    """A slider over a few numbers (`value` added if it is not one of them); its readout is
+    exactly the value used."""
+    value = float(f"{float(value):.4g}")
+    options = [(format_number(c, 8), float(c)) for c in sorted(set(map(float, choices)) | {value})]
+    return widgets.SelectionSlider(options=options, value=value, description=description,
+                                   continuous_update=True, style=CONTROL_STYLE,
+                                   layout=CONTROL_LAYOUT)
+
+
+def rate_slider(description, value, low, high):
+    """A slider over the learning rates `rate_choices(low, high)`; its readout is the value used."""
+    return choice_slider(description, value, rate_choices(low, high))
+
+
+def checkbox(description, value):
+    """A compact check box named by its own words (one of a group on one line)."""
+    return widgets.Checkbox(value=bool(value), description=description, indent=False,
+                            layout={"width": "auto", "margin": "0 12px 0 0"})
 
 
 def dropdown(description, options, value):
@@ -80,8 +108,16 @@ def dropdown(description, options, value):
                             style=CONTROL_STYLE, layout=CONTROL_LAYOUT)
 
 
-def button(description, icon=""):
-    return widgets.Button(description=description, icon=icon, layout={"width": "90px"})
+def button(description, icon="", tooltip=""):
+    """A button with a word and an icon; the tooltip says what it does."""
+    return widgets.Button(description=description, icon=icon, tooltip=tooltip or description,
+                          layout={"width": "auto"})
+
+
+def play_control(maximum: int, interval: int, tooltip: str) -> widgets.Play:
+    """The ▶ / ❚❚ / ■ timer; its icon buttons get names and tooltips from `ControlNames`."""
+    return widgets.Play(value=0, min=0, max=maximum, interval=interval, description="play",
+                        show_repeat=False, tooltip=tooltip)
 
 
 class App:
@@ -194,7 +230,11 @@ class App:
 
     @contextmanager
     def batch(self):
-        """Inside `with app.batch():` control changes are collected and applied once at the end."""
+        """Inside `with app.batch():` control changes are collected and applied once at the end.
+
+        Controls that `on_change` itself moves (a new landscape resets the learning rate) are
+        collected too and handed to `on_change` in turn; the picture is redrawn once, at the end.
+        """
         if self._pending is not None:  # already batching
             yield
             return
@@ -202,9 +242,15 @@ class App:
         try:
             yield
         finally:
-            changed, self._pending = self._pending, None
-            if changed:
-                self.on_change(changed)
+            changed, self._pending = self._pending, set()
+            moved = bool(changed)
+            try:
+                while changed:
+                    self.on_change(changed)
+                    changed, self._pending = self._pending, set()
+            finally:
+                self._pending = None
+            if moved:
                 self.redraw()
 
     def _control_changed(self, change) -> None:
@@ -212,8 +258,8 @@ class App:
         if self._pending is not None:
             self._pending.add(name)
             return
-        self.on_change({name})
-        self.redraw()
+        with self.batch():
+            self._pending.add(name)
 
     # ------------------------------------------------------------------ display
     def _hidden_names(self, hide, show) -> set:
@@ -240,17 +286,47 @@ class App:
         return [name for name in list(self.controls) + list(self.buttons)
                 if name not in self.hidden]
 
+    # Checkboxes shown together on one line under a title: {"show": ("sigmoid", "tanh")}.
+    control_groups: dict = {}
+    # Names of the Play widget's icon buttons (see `ControlNames`); an app may say more.
+    icon_names = {"play": "play", "pause": "pause", "stop": "stop: back to the start",
+                  "retweet": "repeat"}
+
     def _layout(self):
+        """Controls (buttons first) beside the picture and its readout, or above them when the
+        notebook is too narrow for both: the picture never sits below a column of controls."""
         actions = [widget for name, widget in self.controls.items()
                    if isinstance(widget, widgets.Play) and name not in self.hidden]
         actions += [widget for name, widget in self.buttons.items() if name not in self.hidden]
+        grouped = {name for names in self.control_groups.values() for name in names}
         column = [widget for name, widget in self.controls.items()
-                  if not isinstance(widget, widgets.Play) and name not in self.hidden]
-        left = widgets.VBox(([widgets.HBox(actions)] if actions else []) + column,
-                            layout={"min_width": "340px"})
-        right = widgets.VBox([self.image, self.readout])
-        return widgets.HBox([left, right] if (actions or column) else [right],
-                            layout={"flex_flow": "row wrap"})
+                  if not isinstance(widget, widgets.Play) and name not in self.hidden
+                  and name not in grouped]
+        for title, names in self.control_groups.items():
+            members = [self.controls[name] for name in names if name not in self.hidden]
+            if members:
+                column.append(widgets.HBox(
+                    [widgets.Label(title, layout={"width": CONTROL_STYLE["description_width"]})]
+                    + members, layout={"flex_flow": "row wrap", "grid_column": "1 / -1"}))
+        panel = []
+        if actions:
+            panel.append(widgets.HBox(actions, layout={"flex_flow": "row wrap"}))
+        if column:
+            panel.append(widgets.GridBox(column, layout={
+                "grid_template_columns": f"repeat(auto-fill, minmax({CONTROL_MIN_WIDTH}px, 1fr))",
+                "grid_gap": "0px 12px"}))
+        width = self.canvas.get_width_height()[0]
+        picture = widgets.VBox([self.image, self.readout],
+                               layout={"flex": f"0 1 {width}px", "min_width": "0"})
+        picture.add_class("nncourse-picture")
+        self.control_names = ControlNames(icon_names=dict(self.icon_names))
+        self.control_names.observe(self._picture_clicked, names="click")
+        parts = [widgets.VBox(panel, layout={"flex": f"1 1 {CONTROL_MIN_WIDTH + 10}px"})] if panel \
+            else []
+        root = widgets.Box(parts + [picture, self.control_names],
+                           layout={"flex_flow": "row wrap", "width": "100%"})
+        root.add_class(APP_CLASS)
+        return root
 
     def displayed_widgets(self) -> list:
         """Every widget inside the displayed layout (to check what a learner sees)."""
@@ -262,15 +338,68 @@ class App:
         return found
 
     def _repr_mimebundle_(self, **kwargs):
-        """Shown as the live widget in a notebook; as "NeuronExplorer(w1=0.5, …)" in plain text."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict) and "text/plain" in bundle:
-            bundle["text/plain"] = repr(self)
-        return bundle
+        """The live widget, plus a PNG of the picture and a text description of it.
+
+        JupyterLab with a running kernel shows the widget; a notebook viewer without a kernel
+        (nbviewer, GitHub, a static site) shows the picture, and a screen reader or a terminal
+        reads the text.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        bundle["text/plain"] = self.description()
+        width, height = self.canvas.get_width_height()
+        return bundle, {"image/png": {"width": width, "height": height}}
+
+    def description(self) -> str:
+        """The app in words: what it shows, its controls' values and its readout as text."""
+        controls = ", ".join(f"{widget.description or name} = {_spoken(widget)}"
+                             for name, widget in self.controls.items()
+                             if name not in self.hidden and not isinstance(widget, widgets.Play))
+        lines = [f"{self.title} (an interactive figure: run the cell to use its controls).",
+                 self.picture_description()]
+        if controls:
+            lines.append(f"Controls: {controls}.")
+        readout = _html_to_text(self.readout.value)
+        if readout:
+            lines.append(readout)
+        return "\n".join(line for line in lines if line)
+
+    def _picture_clicked(self, change) -> None:
+        if len(change["new"]) >= 2:
+            self.on_picture_click(float(change["new"][0]), float(change["new"][1]))
+
+    def on_picture_click(self, x: float, y: float) -> None:
+        """A click on the picture at (x, y), fractions of its width and height from the top left
+        (an app that answers clicks overrides this)."""
+
+    def picture_description(self) -> str:
+        """What the picture shows (an app says more by overriding this)."""
+        return ""
 
     def __repr__(self):
         values = ", ".join(f"{k}={v!r}" for k, v in self.state.items())
         return f"{type(self).__name__}({values})"
+
+
+def _is_number_choice(widget) -> bool:
+    return all(isinstance(option[1], float) for option in widget.options)
+
+
+def _add_choice(name, widget, value) -> float:
+    """A number within the slider's range; one not offered yet becomes a choice."""
+    try:
+        rate = float(f"{float(value):.4g}")
+    except (TypeError, ValueError):
+        raise CourseError(f"{name} must be a number; got {value!r}.") from None
+    rates = [option[1] for option in widget.options]
+    low, high = min(rates), max(rates)
+    if not low * (1 - 1e-9) <= rate <= high * (1 + 1e-9):
+        raise CourseError(f"{name} = {rate:g} is outside its range {low:g} … {high:g}.")
+    if rate not in rates:
+        current = widget.value
+        widget.options = [(format_number(r, 8), r) for r in sorted(set(rates) | {rate})]
+        widget.value = current
+    return rate
 
 
 def _plain(value, widget=None):
@@ -289,6 +418,8 @@ def _plain(value, widget=None):
 
 def _checked_value(name, widget, value):
     """`value` made fit for `widget`, or a CourseError that says what the control accepts."""
+    if isinstance(widget, widgets.SelectionSlider) and _is_number_choice(widget):
+        return _add_choice(name, widget, value)
     options = getattr(widget, "options", None)
     if options is not None:
         allowed = [o[1] if isinstance(o, tuple) else o for o in options]
@@ -319,3 +450,25 @@ def _checked_value(name, widget, value):
     if isinstance(widget, widgets.Text) and isinstance(value, (tuple, list)):
         return ", ".join(str(v) for v in value)  # hidden=(8, 8) → "8, 8"
     return value
+
+
+def _spoken(widget) -> str:
+    value = widget.value
+    if isinstance(widget, widgets.SelectionSlider):
+        return widget.label
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
+def _html_to_text(markup: str) -> str:
+    """A readout's HTML as plain lines: table rows on lines of their own, cells apart."""
+    text = re.sub(r"<br\s*/?>|</tr>|</div>|</p>|<table|</table>", "\n\\g<0>", markup or "")
+    text = re.sub(r"</t[dh]>", "  ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)

@@ -15,13 +15,15 @@ import numpy as np
 
 from nncourse.diagnostics import depth_profile
 from nncourse.errors import CourseError
-from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, dropdown, log_slider
-from nncourse.widgets.formatting import format_number, html_table
-from nncourse.widgets.style import BLUE, GREY, VERMILLION
+from nncourse.plots.numbers import format_number
+from nncourse.plots.style import BLUE, GREY, VERMILLION
+from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, choice_slider, dropdown
+from nncourse.widgets.formatting import html_table
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 INITIALIZERS = ("xavier", "he", "normal")
 MAX_DEPTH = 30
+WEIGHT_FACTORS = (0.25, 0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
 Y_LIMITS = (1e-16, 1e8)
 
 
@@ -49,8 +51,7 @@ class DepthExplorer(App):
                                        layout=CONTROL_LAYOUT),
             "activation": dropdown("activation", ACTIVATIONS, activation),
             "init": dropdown("initialiser", INITIALIZERS, init),
-            "weight_scale": log_slider("weight factor", float(weight_scale), -0.6, 0.6,
-                                       step=0.05),
+            "weight_scale": choice_slider("weight factor", weight_scale, WEIGHT_FACTORS),
         }
         self.profile = None
         self._compute(controls)
@@ -91,16 +92,20 @@ class DepthExplorer(App):
         self.spread_line.set_data(layers, np.clip(p.activation_std, low, high))
         self.gradient_line.set_data(layers, np.clip(p.gradient_norm, low, high))
         down = p.gradient_norm[0] / p.gradient_norm[-1] if p.gradient_norm[-1] > 0 else np.nan
-        rows = [("activation spread", format_number(p.activation_std[0]),
-                 format_number(p.activation_std[-1]), format_number(p.growth_per_layer())),
-                ("gradient ‖∂L/∂z‖", format_number(p.gradient_norm[0]),
-                 format_number(p.gradient_norm[-1]),
-                 format_number(down ** (1.0 / (p.depth - 1))))]
+        rows = [("activation spread", fixed(p.activation_std[0]), fixed(p.activation_std[-1]),
+                 fixed(p.growth_per_layer())),
+                ("gradient ‖∂L/∂z‖", fixed(p.gradient_norm[0]), fixed(p.gradient_norm[-1]),
+                 fixed(down ** (1.0 / (p.depth - 1))))]
         self.readout.value = (
             f"<b>{p.depth} layers of {self.width} {p.activation} neurons, {p.init} × "
             f"{format_number(p.weight_scale, 3)}</b>"
             + html_table(rows, header=("", "layer 1", f"layer {p.depth}",
                                        "factor per layer (away from its start)")))
+
+
+def fixed(value) -> str:
+    """A table entry with four decimals, so that the columns line up."""
+    return format_number(value, 4, trim=False)
 
 
 def depth_explorer(depth=10, activation="tanh", init="xavier", weight_scale=1.0, *, hide=(),

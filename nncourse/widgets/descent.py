@@ -24,9 +24,11 @@ from nncourse.optim import OPTIMIZERS, get_optimizer
 from nncourse.plots.loss_landscape import (
     TwoParameterFunction, contour_levels, neuron_regression_loss, quadratic_bowl,
 )
-from nncourse.widgets.base import App, button, dropdown, float_slider, log_slider
-from nncourse.widgets.formatting import format_number, format_vector
-from nncourse.widgets.style import BLUE, VERMILLION
+from nncourse.widgets.base import (
+    CONTROL_LAYOUT, CONTROL_STYLE, App, button, dropdown, float_slider, play_control, rate_slider,
+)
+from nncourse.plots.numbers import format_number, format_vector
+from nncourse.plots.style import BLUE, VERMILLION
 
 MAX_STEPS = 100
 GRID = 121
@@ -128,6 +130,8 @@ class DescentExplorer(App):
     reset."""
 
     title = "Gradient descent on a loss landscape"
+    icon_names = {"play": "play the steps one after another", "pause": "pause",
+                  "stop": "stop: back to step 0", "retweet": "repeat"}
 
     def __init__(self, function="bowl", lr=None, optimizer="sgd", start=None, steps=0, *,
                  hide=(), show=None):
@@ -146,21 +150,18 @@ class DescentExplorer(App):
         controls = {
             "function": dropdown("landscape", LANDSCAPES, function),
             "optimizer": dropdown("optimiser", OPTIMIZERS, optimizer),
-            "lr": log_slider("learning rate η", lr, -4, 0),
+            "lr": rate_slider("learning rate η", lr, 1e-4, 1.0),
             "start_p1": float_slider("start p₁", 0.0, -6.0, 6.0, 0.05),
             "start_p2": float_slider("start p₂", 0.0, -6.0, 6.0, 0.05),
             "steps": widgets.IntSlider(value=0, min=0, max=MAX_STEPS, description="steps shown",
-                                       style={"description_width": "110px"},
-                                       layout={"width": "330px"}),
+                                       style=CONTROL_STYLE, layout=CONTROL_LAYOUT),
         }
-        self.play = widgets.Play(value=0, min=0, max=MAX_STEPS, interval=150, description="play",
-                                 show_repeat=False)
+        # ▶ plays the steps one after another, ❚❚ pauses, ■ goes back to step 0 (= reset()).
+        self.play = play_control(MAX_STEPS, 150, "play the steps one after another")
         widgets.jslink((self.play, "value"), (controls["steps"], "value"))
-        buttons = {"play": self.play, "step": button("step", "step-forward"),
-                   "pause": button("pause", "pause"), "reset": button("reset", "undo")}
+        buttons = {"play": self.play,
+                   "step": button("step", "step-forward", "show one more step")}
         buttons["step"].on_click(lambda _: self.step())
-        buttons["pause"].on_click(lambda _: self.pause())
-        buttons["reset"].on_click(lambda _: self.reset())
         self._set_start_range(controls, landscape, start)
         self.path = None
         self._contours = []
@@ -206,9 +207,13 @@ class DescentExplorer(App):
 
     def on_change(self, changed):
         if "function" in changed:
+            # a new landscape is a new walk: back to step 0, so that ▶ plays it from its start
             landscape = self.landscape
             self._set_start_range(self.controls, landscape, landscape.start)
             self.controls["lr"].value = landscape.lr  # inside the batch: no extra redraw
+            self.play.playing = False
+            self.play.value = 0
+            self.controls["steps"].value = 0
             self._draw_landscape()
         if changed - {"steps"}:
             self.compute_path()

@@ -4,8 +4,16 @@ Binary case: a predicted probability p for a label y ∈ {0, 1}.
 
     binary cross-entropy  L = −[y·log p + (1 − y)·log(1 − p)]     dL/dp = (p − y) / (p·(1 − p))
     squared error         L = (p − y)²                              dL/dp = 2·(p − y)
-    through the sigmoid   p = σ(s)                                  dL/ds = p − y
-                          (cross-entropy's gradient on the logit)
+
+The network's last layer computes a logit s and p = σ(s), so what reaches the weights is the
+gradient on the logit, dL/ds = dL/dp · σ′(s) with σ′(s) = p·(1 − p):
+
+    cross-entropy         dL/ds = p − y                 (−0.99 at p = 0.01, y = 1)
+    squared error         dL/ds = 2·(p − y)·p·(1 − p)   (−0.0196 at p = 0.01, y = 1)
+
+A sigmoid output that is confidently wrong gets a gradient fifty times smaller from the squared
+error than from cross-entropy: that, not the steep loss curve alone, is why cross-entropy trains
+faster.
 
 Multi-class case: logits s for three classes, p = softmax(s), a one-hot target y.
 
@@ -25,16 +33,19 @@ from nncourse.activations import softmax
 from nncourse.errors import CourseError
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 from nncourse.widgets.base import CONTROL_STYLE, App, float_slider
-from nncourse.widgets.formatting import format_number, format_vector, html_table
-from nncourse.widgets.style import BLUE, GREY, VERMILLION
+from nncourse.plots.numbers import format_number, format_vector
+from nncourse.widgets.formatting import html_table
+from nncourse.plots.style import BLUE, GREY, VERMILLION
 
 GRADIENT_LIMIT = 10.0  # the gradient axes show −10 … 10; larger values are written in the readout
 LOGIT_LIMIT = 5.0
 
 
 def toggle(description, options, value):
+    """Buttons sized to their words ("Rabbit" is never cut to "Rab…")."""
     return widgets.ToggleButtons(options=options, value=value, description=description,
-                                 style={**CONTROL_STYLE, "button_width": "60px"})
+                                 style={**CONTROL_STYLE, "button_width": "auto"},
+                                 layout={"width": "100%"})
 
 
 class BinaryLossExplorer(App):
@@ -53,6 +64,11 @@ class BinaryLossExplorer(App):
                     "target": toggle("target y", [("0", 0), ("1", 1)], target)}
         self._p = np.linspace(0.005, 0.995, 300)
         super().__init__(controls, hide=hide, show=show, figsize=(8.0, 3.2))
+
+    def logit_gradients(self) -> dict:
+        """{name: dL/ds}, the gradient on the logit s of p = σ(s): dL/dp · p·(1 − p)."""
+        p = self.controls["p"].value
+        return {name: gradient * p * (1 - p) for name, (_, gradient) in self.losses().items()}
 
     def losses(self) -> dict:
         """{name: (value, gradient)} at the current p and y, computed by nncourse.losses."""
@@ -108,15 +124,17 @@ class BinaryLossExplorer(App):
     def update_artists(self):
         p, y = self.controls["p"].value, self.controls["target"].value
         rows = []
+        on_logit = self.logit_gradients()
         for name, (value, gradient) in self.losses().items():
             self.markers[name][0].set_data([p], [value])
             self.markers[name][1].set_data([p],
                                            [float(np.clip(gradient, -GRADIENT_LIMIT,
                                                           GRADIENT_LIMIT))])
-            rows.append((name, format_number(value), format_number(gradient)))
-        rows.append(("cross-entropy on the logit s (p = σ(s))", "", format_number(p - y)))
-        self.readout.value = (f"<b>p = {format_number(p)}, y = {y}</b>"
-                              + html_table(rows, header=("loss", "L", "dL/dp")))
+            rows.append((name, fixed(value), fixed(gradient), fixed(on_logit[name])))
+        self.readout.value = (
+            f"<b>p = {format_number(p)}, y = {y}</b>"
+            + html_table(rows, header=("loss", "L", "dL/dp", "dL/ds on the logit (p = σ(s))"))
+            + "<div>on the logit: cross-entropy p − y; squared error 2(p − y)·p(1 − p)</div>")
 
 
 class MulticlassLossExplorer(App):
@@ -125,7 +143,7 @@ class MulticlassLossExplorer(App):
 
     title = "Losses for a choice between classes"
 
-    def __init__(self, logits=(2.0, 1.0, 0.1), target=1, classes=("cat", "dog", "bird"), *,
+    def __init__(self, logits=(2.0, 1.0, 0.1), target=1, classes=("Cat", "Dog", "Rabbit"), *,
                  hide=(), show=None):
         classes = tuple(classes)
         logits = [float(s) for s in logits]
@@ -199,18 +217,22 @@ class MulticlassLossExplorer(App):
             self.gradient_bars[k].set_height(gradient[k])
             self.gradient_bars[k].set_facecolor(BLUE if gradient[k] >= 0 else VERMILLION)
             self.gradient_bars[k].set_hatch("" if gradient[k] >= 0 else "//")
-        rows = [(name, format_number(value)) for name, (value, _) in losses.items()]
-        per_class = [(name, format_number(s), format_number(pk), int(yk), format_number(g),
-                      format_number(m))
+        rows = [(name, fixed(value)) for name, (value, _) in losses.items()]
+        per_class = [(name, fixed(s, 2), fixed(pk), int(yk), fixed(g), fixed(m))
                      for name, s, pk, yk, g, m in zip(self.classes, self.logits, p, y, gradient,
                                                       losses["squared error on p"][1])]
         self.readout.value = (
             html_table(rows, header=("loss", "L"))
             + html_table(per_class,
                          header=("class", "logit s", "p", "y", "dCE/ds = p − y", "dSE/dp"))
-            + f"<div>p = {format_vector(p)}; "
-              f"−log p(true) = {format_number(losses['categorical cross-entropy'][0])}</div>"
+            + f"<div>p = {format_vector(p, trim=False)}; "
+              f"−log p(true) = {fixed(losses['categorical cross-entropy'][0])}</div>"
         )
+
+
+def fixed(value, decimals: int = 4) -> str:
+    """A table entry: a fixed number of decimals, so that a column lines up."""
+    return format_number(value, decimals, trim=False)
 
 
 def _logit(value: float) -> float:
@@ -224,7 +246,7 @@ def loss_explorer(kind="binary", *, hide=(), show=None, **options):
     """Move a prediction against a target and read every loss and its gradient.
 
     loss_explorer("binary", p=0.9, target=1)
-    loss_explorer("multiclass", logits=(2.0, 1.0, 0.1), target=1, classes=("cat", "dog", "bird"))
+    loss_explorer("multiclass", logits=(2.0, 1.0, 0.1), target=1, classes=("Cat", "Dog", "Rabbit"))
     """
     kinds = {"binary": BinaryLossExplorer, "multiclass": MulticlassLossExplorer}
     if kind not in kinds:

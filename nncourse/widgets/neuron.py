@@ -17,8 +17,8 @@ from nncourse.activations import ELEMENTWISE_ACTIVATIONS, get_activation
 from nncourse.errors import CourseError
 from nncourse.layers import Neuron
 from nncourse.widgets.base import App, dropdown, float_slider
-from nncourse.widgets.formatting import format_number
-from nncourse.widgets.style import BLUE, GREY, VERMILLION, sign_colour
+from nncourse.plots.numbers import format_number
+from nncourse.plots.style import BLUE, GREY, VERMILLION, sign_colour
 
 NEURON_ACTIVATIONS = ELEMENTWISE_ACTIVATIONS  # every activation a single neuron can use
 Z_LIMIT = 8.0        # the curve is drawn for z in [−8, 8]

@@ -1,0 +1,129 @@
+"""How fast a widget answers in the browser: from a key press on a slider to the painted picture.
+
+A private JupyterLab server (see tests/browser_support.py) serves one notebook with every app of
+the course; Chromium (Debian's, driven by Playwright) runs it at 1440×900. For each app a slider
+handle gets the focus and ArrowRight / ArrowLeft is pressed MEASURED times; each time the page
+measures, from the keydown event's time stamp, until the picture's new PNG has been decoded and
+the next frame painted (requestAnimationFrame after img.decode()). Reported: the median and the
+slowest of the presses, per app, in milliseconds.
+
+Target: median ≤ 60 ms per app on 2 cores. (benchmarks/widgets.py measures the kernel's share.)
+
+Run: .venv/bin/python benchmarks/browser.py
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from browser_support import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, KERNEL_READY_JS, STEP_TIMEOUT_MS, running_jupyterlab,
+)
+
+TARGET_MS = 60.0
+MEASURED = 10
+WARM_UP = 2
+
+APPS = {
+    "neuron_explorer": "neuron_explorer(weights=(0.5, -1.0), bias=0.0, activation='sigmoid')",
+    "activation_explorer": "activation_explorer(['sigmoid', 'tanh', 'relu'], x=1.0)",
+    "loss_explorer (binary)": "loss_explorer('binary', p=0.5, target=1)",
+    "loss_explorer (multiclass)": "loss_explorer('multiclass')",
+    "descent_explorer (50 steps)": "descent_explorer(function='bowl', lr=0.1, steps=50)",
+    "training_playground": "training_playground(dataset='spirals', hidden=(8, 8), seed=0)",
+    "sgd_stepper": "sgd_stepper()",
+}
+# which slider each app's presses move (its accessible name)
+SLIDERS = {
+    "neuron_explorer": "weight w₁", "activation_explorer": "input z",
+    "loss_explorer (binary)": "prediction p", "loss_explorer (multiclass)": "logit s (Cat)",
+    "descent_explorer (50 steps)": "start p₁", "training_playground": "noise",
+    "sgd_stepper": "step",
+}
+
+MEASURE_JS = """([handle, img]) => new Promise(resolve => {
+    let pressed = null;
+    const onKey = event => { pressed = event.timeStamp; };
+    handle.addEventListener('keydown', onKey, { capture: true, once: true });
+    const observer = new MutationObserver(() => {
+        observer.disconnect();
+        img.decode().catch(() => null).then(() => requestAnimationFrame(
+            () => resolve(performance.now() - pressed)));
+    });
+    observer.observe(img, { attributes: true, attributeFilter: ['src'] });
+    window.__nncourse_armed = true;
+})"""
+
+
+def cells() -> list:
+    head = ("from nncourse.widgets import activation_explorer, descent_explorer, loss_explorer, "
+            "neuron_explorer, sgd_stepper, training_playground")
+    return [head] + list(APPS.values())
+
+
+def measure(page, app, slider_name) -> list:
+    handle = app.get_by_role("slider", name=slider_name)
+    img = app.locator(".nncourse-picture img").first
+    handle.scroll_into_view_if_needed()
+    times = []
+    for k in range(WARM_UP + MEASURED):
+        key = "ArrowRight" if (k // 3) % 2 == 0 else "ArrowLeft"
+        handle.focus()
+        pending = page.evaluate_handle("([h, i]) => { window.__t = (" + MEASURE_JS + ")([h, i]); }",
+                                       [handle.element_handle(), img.element_handle()])
+        pending.dispose()
+        page.keyboard.press(key)
+        elapsed = page.evaluate("() => window.__t")
+        page.wait_for_function(KERNEL_READY_JS)
+        if k >= WARM_UP:
+            times.append(float(elapsed))
+    return times
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        print(f"no Chromium at {CHROMIUM}")
+        return 1
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        with running_jupyterlab(Path(folder), "bench.ipynb", cells()) as (base, token, _log):
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                     args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.set_default_timeout(STEP_TIMEOUT_MS * 4)
+                page.goto(f"{base}/lab/tree/bench.ipynb?reset&token={token}")
+                page.wait_for_selector(".jp-NotebookPanel .jp-Notebook")
+                page.wait_for_function(KERNEL_READY_JS)
+                page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+                page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('.nncourse-app img').length >= {len(APPS)}")
+                page.wait_for_function(KERNEL_READY_JS)
+                apps = page.locator(".nncourse-app")
+                for k, name in enumerate(APPS):
+                    results[name] = measure(page, apps.nth(k), SLIDERS[name])
+                browser.close()
+    print(f"key press → painted picture in Chromium, {MEASURED} presses per app "
+          f"(target: median ≤ {TARGET_MS:.0f} ms)")
+    print(f"{'app':<30} {'median ms':>10} {'slowest ms':>11}")
+    worst = 0.0
+    for name, times in results.items():
+        median = statistics.median(times)
+        worst = max(worst, median)
+        print(f"{name:<30} {median:>10.1f} {max(times):>11.1f}")
+    print(f"slowest median: {worst:.1f} ms ({'within' if worst <= TARGET_MS else 'over'} "
+          "the target)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
