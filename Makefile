@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 PYTEST_NOTEBOOKS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 JOBS ?= 2
 
-.PHONY: lab test bench notebooks release venv clean
+.PHONY: lab test bench notebooks release site venv clean
 
 venv: $(STAMP)
 
@@ -31,12 +31,9 @@ $(STAMP): pyproject.toml
 	mkdir -p $(STATE)
 	touch $@
 
-# JupyterLab refuses to run as root unless told; containers often run as root.
-LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
-
-## make lab: open the course in JupyterLab
+## make lab: open the course in JupyterLab, on lesson 00 (the printed address opens it too)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(LAB_FLAGS) --notebook-dir=. lessons/00_start_here.ipynb
+	$(VENV)/bin/nncourse lab
 
 ## make test: the whole suite: engine, grader, browser, and every notebook executed by nbval
 # The suite runs in parallel processes; one BLAS thread each keeps small matrix products from
@@ -58,5 +55,9 @@ notebooks: $(STAMP)
 release: $(STAMP)
 	$(VENV)/bin/nncourse release solutions -o exercises
 
+## make site: the course as a static site in site/_build/html (stored outputs, no kernel needed)
+site: $(STAMP)
+	$(PY) site/build.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site/_build

@@ -1,13 +1,16 @@
-"""How fast does `nncourse grade` grade a class? Per-notebook time and throughput at 1 and 2 jobs.
+"""How fast does `nncourse grade` grade a class, with the sandbox and without it?
 
 Builds a batch in a temporary folder from solutions/01_neuron.ipynb: copies of the solution, of
 the untouched exercise notebook, and of broken variants (a wrong answer, an exception, a syntax
-error), then grades it with --jobs 1 and --jobs 2 and prints the figures.
+error): 50 notebooks of 4 exercises by default. Grades it with every grader in `GRADERS` (the
+course's grader with the bubblewrap sandbox, and without it) at --jobs 1 and --jobs 2, and prints
+the figures side by side. Then it measures where the sandbox boundary could go: a fresh sandbox
+with a fresh interpreter per notebook, against the fork server's fresh namespaces per exercise.
 
     python benchmarks/grading.py [--copies 10]
 
-Target: at most 1 s per notebook per core, and more throughput with more jobs.
-(For comparison, nbgrader's autograde took 5.4 s for one 3-exercise notebook, otter-grader 7.5 s.)
+Target: at most 0.15 s per notebook per core with the sandbox on.
+(For comparison, nbgrader's autograde took 1.56 s per notebook.)
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ import copy
 import json
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from nncourse.grading.grader import GradingOptions, grade
@@ -63,12 +69,43 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def measure(folder: Path, jobs: int) -> tuple[float, float, int, bool]:
-    """Wall seconds, CPU seconds, notebooks graded, whether all were graded."""
+def measure(folder: Path, jobs: int, sandbox: str) -> tuple[float, float, int, bool, str]:
+    """Wall seconds, CPU seconds, notebooks graded, whether all were graded, the sandbox used."""
     started, cpu_started = time.perf_counter(), cpu_seconds()
-    batch = grade([folder], GradingOptions(solutions=SOLUTIONS, jobs=jobs, progress=False))
+    batch = grade([folder], GradingOptions(solutions=SOLUTIONS, jobs=jobs, progress=False,
+                                           sandbox=sandbox))
     seconds = time.perf_counter() - started
-    return seconds, cpu_seconds() - cpu_started, len(batch.submissions), batch.fully_graded
+    return (seconds, cpu_seconds() - cpu_started, len(batch.submissions), batch.fully_graded,
+            batch.sandbox)
+
+
+# name -> how to grade the batch folder with --jobs N; returns measure()'s figures
+GRADERS: dict[str, Callable[[Path, int], tuple[float, float, int, bool, str]]] = {
+    "sandbox on": lambda folder, jobs: measure(folder, jobs, "required"),
+    "sandbox off": lambda folder, jobs: measure(folder, jobs, "off"),
+}
+TARGET = 0.15  # seconds per notebook per core, sandbox on
+
+
+def boundary_costs(repeats: int = 5) -> dict[str, float]:
+    """Seconds for what each place of the sandbox boundary costs once: a fresh bubblewrap with a
+    fresh interpreter that imports numpy and the exercises (a sandbox per notebook), and bwrap
+    alone running /bin/true."""
+    from nncourse.grading.sandbox import PACKAGE_DIR, bwrap_command, child_environment
+
+    env = child_environment("/tmp")
+    python = [sys.executable, "-I", "-c", "import sys; sys.path.append(sys.argv[1]); "
+              "import numpy, nncourse.exercises as e; e.load_all()", str(PACKAGE_DIR.parent)]
+    costs = {}
+    for name, command in (("bwrap /bin/true", [*bwrap_command(), "/bin/true"]),
+                          ("bwrap + python + numpy + exercises", [*bwrap_command(), *python])):
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, env=env, capture_output=True)
+            times.append(time.perf_counter() - started)
+        costs[name] = min(times)
+    return costs
 
 
 def main() -> None:
@@ -83,18 +120,25 @@ def main() -> None:
         print(f"grading {n} notebooks of topic 01 ({n_exercises} exercises each) "
               f"on a machine with {os.cpu_count()} CPUs")
         print(f"load average before: {os.getloadavg()[0]:.1f} (other work slows the wall times)")
-        figures = {}
+        print(f"{'':12} {'jobs':>4} {'wall s':>7} {'s/notebook':>10} {'s/nb/core':>9} "
+              f"{'CPU s/nb':>8}  sandbox")
+        per_core: dict[tuple[str, int], float] = {}
         for jobs in (1, 2):
-            seconds, cpu, graded, complete = measure(folder, jobs)
-            figures[jobs] = seconds
-            print(f"--jobs {jobs}: {seconds:6.2f} s in all, {seconds / graded:.3f} s per notebook, "
-                  f"{graded / seconds:5.1f} notebooks/s, {seconds / (graded * n_exercises):.3f} s "
-                  f"per exercise; CPU {cpu / graded:.3f} s per notebook"
-                  f"{'' if complete else '  (NOT all graded)'}")
-        print(f"speed-up from 1 to 2 jobs: {figures[1] / figures[2]:.2f}x")
-        per_core = figures[1] / n
-        verdict = "meets" if per_core <= 1.0 else "misses"
-        print(f"{per_core:.3f} s per notebook per core: {verdict} the target of 1 s")
+            for name, run in GRADERS.items():
+                seconds, cpu, graded, complete, used = run(folder, jobs)
+                per_core[(name, jobs)] = seconds * jobs / graded
+                print(f"{name:12} {jobs:>4} {seconds:7.2f} {seconds / graded:10.3f} "
+                      f"{seconds * jobs / graded:9.3f} {cpu / graded:8.3f}  {used}"
+                      f"{'' if complete else '  (NOT all graded)'}")
+        on, off = per_core[("sandbox on", 1)], per_core[("sandbox off", 1)]
+        print(f"the sandbox costs {on - off:+.3f} s per notebook at --jobs 1 "
+              f"({(on - off) / n_exercises * 1000:+.1f} ms per exercise: a fork into fresh "
+              f"namespaces)")
+        for name, seconds in boundary_costs().items():
+            print(f"a fresh sandbox per notebook instead, {name}: {seconds * 1000:.0f} ms")
+        verdict = "meets" if on <= TARGET else "misses"
+        print(f"{on:.3f} s per notebook per core with the sandbox on: {verdict} the target of "
+              f"{TARGET} s")
 
 
 if __name__ == "__main__":

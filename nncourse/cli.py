@@ -6,6 +6,7 @@ import argparse
 
 from nncourse import __version__
 from nncourse.grading.commands import add_grade_command, add_release_command
+from nncourse.lab import add_lab_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nncourse {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_lab_command(subparsers)
     add_release_command(subparsers)
     add_grade_command(subparsers)
     return parser

@@ -107,7 +107,7 @@ def builders() -> dict[str, str]:
 
 
 def rearranged() -> dict[str, str]:
-    """Correct answers in cells that were moved, duplicated, split, retyped or stripped."""
+    """Correct answers in cells that were moved, duplicated, split or stripped."""
     subs: dict[str, str] = {}
     moved = solution()
     answer = cell(moved, ANSWER_IDS["weighted_sum"])
@@ -130,10 +130,6 @@ def rearranged() -> dict[str, str]:
                                       "source": "def _relu(z):\n    return np.maximum(0.0, z)\n"
                                                 "print(_relu(-1.0))\n"})
     subs["split"] = text(split)
-
-    retyped = solution()
-    cell(retyped, ANSWER_IDS["weighted_sum"])["cell_type"] = "raw"
-    subs["retyped"] = text(retyped)
 
     stripped = solution()
     for c in stripped["cells"]:

@@ -374,7 +374,7 @@ def test_a_written_function_returning_none_is_not_called_unwritten(tmp_path):
 def test_the_grader_does_not_give_away_the_answer_of_a_value_exercise(tmp_path):
     from nncourse.grading.grader import GradingOptions, grade
     from nncourse.grading.reports import write_reports
-    from nncourse.grading.spec import get_exercise
+    from nncourse.grading import get_exercise
 
     right = get_exercise("01-zero_input_output").reference()
     (tmp_path / "subs").mkdir()

@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from nncourse.grading import Case, Exercise, GradientCheck, check, evaluate, hint, register, summary
+from nncourse.exercises import register
+from nncourse.grading import Case, Exercise, GradientCheck, check, evaluate, hint, summary
 from nncourse.grading.compare import compare
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.layers import Neuron
 
 # The inputs, weights and bias of the first hidden neuron of the 3-2-3-2 network (z = 0.73),
@@ -59,6 +60,8 @@ def _random_batches(rng: np.random.Generator):
 
 WEIGHTED_SUM = register(Exercise(
     id="01-weighted_sum",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (np.dot, or a sum of products) and plain Python",
     title="The weighted sum",
     names=("weighted_sum",),
     arg_names=("inputs", "weights", "bias"),
@@ -85,6 +88,8 @@ WEIGHTED_SUM = register(Exercise(
 
 NEURON_OUTPUT = register(Exercise(
     id="01-neuron_output",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy, plain Python and your own weighted_sum",
     title="A neuron with ReLU",
     names=("neuron_output",),
     arg_names=("inputs", "weights", "bias"),
@@ -111,6 +116,8 @@ NEURON_OUTPUT = register(Exercise(
 
 NEURON_BATCH = register(Exercise(
     id="01-neuron_batch",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator), plain Python and your own functions",
     title="One neuron, many samples at once",
     names=("neuron_batch",),
     arg_names=("X", "weights", "bias"),

@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.activations import ReLU, Sigmoid, Tanh, relu, sigmoid, softmax, tanh
+from nncourse.exercises import register
 from nncourse.exercises.strict_numerics import call_strictly
-from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.grading.spec import Case, Exercise, GradientCheck
 
 RANDOM_SHAPES = [(4,), (2, 3), (5, 1), (3, 4)]
 
@@ -50,6 +51,8 @@ def _slope_check(engine_function, name: str) -> GradientCheck:
 
 SIGMOID = register(Exercise(
     id="02-sigmoid",
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.exp) and plain Python",
     title="A sigmoid that never overflows",
     names=("sigmoid",),
     arg_names=("z",),
@@ -80,6 +83,8 @@ SIGMOID = register(Exercise(
 
 SIGMOID_DERIVATIVE = register(Exercise(
     id="02-sigmoid_derivative",
+    may_not_use=("nncourse.activations",),
+    allowed="numpy, plain Python and your own sigmoid",
     title="The slope of the sigmoid",
     names=("sigmoid_derivative",),
     arg_names=("z",),
@@ -108,6 +113,8 @@ SIGMOID_DERIVATIVE = register(Exercise(
 
 RELU_DERIVATIVE = register(Exercise(
     id="02-relu_derivative",
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (comparisons, np.where) and plain Python",
     title="The slope of ReLU",
     names=("relu_derivative",),
     arg_names=("z",),
@@ -136,6 +143,8 @@ RELU_DERIVATIVE = register(Exercise(
 
 TANH_DERIVATIVE = register(Exercise(
     id="02-tanh_derivative",
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.tanh) and plain Python",
     title="The slope of tanh",
     names=("tanh_derivative",),
     arg_names=("z",),
@@ -162,6 +171,8 @@ TANH_DERIVATIVE = register(Exercise(
 
 SOFTMAX = register(Exercise(
     id="02-softmax",
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.exp, np.max, np.sum) and plain Python",
     title="A stable softmax, row by row",
     names=("softmax",),
     arg_names=("z",),

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 
@@ -124,6 +125,8 @@ def _random_size_cases(rng: np.random.Generator):
 
 DENSE_FORWARD = register(Exercise(
     id="03-dense_forward",
+    may_not_use=("nncourse.layers", "nncourse.network"),
+    allowed="numpy, plain Python and the activation functions",
     title="A dense layer, a whole batch at once",
     names=("dense_forward",),
     arg_names=("X", "W", "b", "activation"),

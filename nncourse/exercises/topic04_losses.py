@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.activations import softmax
+from nncourse.exercises import register
 from nncourse.exercises.strict_numerics import call_strictly
-from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.grading.spec import Case, Exercise, GradientCheck
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
 PREDICTIONS, TARGETS = np.array([2.5, 5.5, 1.5]), np.array([3.0, 5.0, 2.0])
@@ -101,6 +102,8 @@ def reference_cross_entropy_gradient(logits, labels):
 
 MSE = register(Exercise(
     id="04-mse",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     title="Mean squared error",
     names=("mse",),
     arg_names=("y_pred", "y_true"),
@@ -129,6 +132,8 @@ MSE = register(Exercise(
 
 MSE_GRADIENT = register(Exercise(
     id="04-mse_gradient",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     title="The gradient of the mean squared error",
     names=("mse_gradient",),
     arg_names=("y_pred", "y_true"),
@@ -159,6 +164,8 @@ MSE_GRADIENT = register(Exercise(
 
 BINARY_CROSS_ENTROPY = register(Exercise(
     id="04-binary_cross_entropy",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     title="Binary cross-entropy, safe at p = 0 and p = 1",
     names=("binary_cross_entropy",),
     arg_names=("p", "y"),
@@ -194,6 +201,8 @@ BINARY_CROSS_ENTROPY = register(Exercise(
 
 CATEGORICAL_CROSS_ENTROPY = register(Exercise(
     id="04-categorical_cross_entropy",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     title="Categorical cross-entropy from probabilities",
     names=("categorical_cross_entropy",),
     arg_names=("P", "Y"),
@@ -227,6 +236,8 @@ CATEGORICAL_CROSS_ENTROPY = register(Exercise(
 
 CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
     id="04-cross_entropy_from_logits",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     title="Cross-entropy from logits, stable at ±1000",
     names=("cross_entropy_from_logits",),
     arg_names=("logits", "labels"),
@@ -264,6 +275,8 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
 
 CROSS_ENTROPY_GRADIENT = register(Exercise(
     id="04-cross_entropy_gradient",
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     title="The gradient of cross-entropy with respect to the logits",
     names=("cross_entropy_gradient",),
     arg_names=("logits", "labels"),

@@ -23,7 +23,8 @@ import numpy as np
 from nncourse.data import blobs, xor
 from nncourse.errors import CourseError
 from nncourse.examples import LR_321, WEIGHTS_321, X_321, Y_321, named_weights_321
-from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise, GradientCheck
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 from nncourse.optim import SGD
@@ -85,6 +86,8 @@ _X321, _W321, _DZ321 = _hidden_layer_321()
 
 DENSE_BACKWARD = register(Exercise(
     id="05-dense_backward",
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator, .T, np.sum) and plain Python",
     title="The backward step of a dense layer",
     names=("dense_backward",),
     arg_names=("X", "W", "dZ"),

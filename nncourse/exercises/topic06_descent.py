@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.errors import CourseError
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.optim import SGD, Adam, Momentum
 
 
@@ -49,6 +50,8 @@ def _random_sgd(rng: np.random.Generator):
 
 SGD_STEP = register(Exercise(
     id="06-sgd_step",
+    may_not_use=("nncourse.optim",),
+    allowed="numpy and plain Python",
     title="One step of gradient descent",
     names=("sgd_step",),
     arg_names=("w", "grad", "lr"),
@@ -107,6 +110,8 @@ def _random_momentum(rng: np.random.Generator):
 
 MOMENTUM_STEP = register(Exercise(
     id="06-momentum_step",
+    may_not_use=("nncourse.optim",),
+    allowed="numpy and plain Python",
     title="One step of gradient descent with momentum",
     names=("momentum_step",),
     arg_names=("w", "grad", "velocity", "lr", "beta"),
@@ -280,6 +285,8 @@ def _random_adam(rng: np.random.Generator):
 
 ADAM_STEP = register(Exercise(
     id="06-adam_step",
+    may_not_use=("nncourse.optim",),
+    allowed="numpy (np.sqrt) and plain Python",
     title="One step of Adam",
     names=("adam_step",),
     arg_names=("w", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),

@@ -19,7 +19,8 @@ import numpy as np
 from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.network import Sequential, mlp
 from nncourse.training import accuracy, fit
 
@@ -67,6 +68,8 @@ def _he_case(n_in: int, n_out: int, seed: int, hint: str | None = None) -> Case:
 
 HE_INIT = register(Exercise(
     id="07-he_init",
+    may_not_use=("nncourse.init",),
+    allowed="numpy (a seeded np.random.default_rng) and plain Python",
     title="He initialisation",
     names=("he_init",),
     arg_names=("n_in", "n_out", "seed"),
@@ -133,6 +136,8 @@ HOUSES_TEST = np.array([[70.0, 2.0], [200.0, 5.0]])
 
 STANDARDIZE = register(Exercise(
     id="07-standardize",
+    may_not_use=("nncourse.data.standardize",),
+    allowed="numpy (mean and std along axis 0) and plain Python",
     title="Standardise with the training statistics",
     names=("standardize",),
     arg_names=("X_train", "X_test"),

@@ -16,7 +16,8 @@ Importing this package is quick: it loads numpy and the exercise registry, nothi
 
 Modules (one idea each)
 -----------------------
-spec          `Exercise`, `Case`, `GradientCheck`, `HiddenCheck` and the registry
+spec          `Exercise`, `Case`, `GradientCheck`, `HiddenCheck`: the form of an exercise
+catalog       where exercises are found: the installed catalogs (`nncourse.exercises`)
 compare       expected vs got, with the reason in words (shape, type, NaN, values)
 evaluate      run the cases on the learner's code (`collect_outcomes`) and judge them (`judge`)
 messages      the text of a verdict
@@ -24,14 +25,15 @@ inline        `check`, `hint`, `summary`: what a learner calls
 notebook_json read a (possibly damaged) .ipynb as plain JSON
 answers       the instructor's notebook (`Assignment`); the learner's answer cells in a submission
 release       solutions/ -> exercises/ (`nncourse release`)
-transport     values between grader and child process, without pickle
-child         the child process that runs a learner's answers for one exercise
-sandbox       starts that child with limits, reads its result
+own_work      what an answer may not use (`Exercise.may_not_use`), read from its syntax tree
+transport     values between grader and child process: no pickle, bounded, checked
+child         the fork server, and the child process that runs a learner's answers for one exercise
+namespaces    fresh Linux namespaces for each child, inside the sandbox
+sandbox       the bubblewrap sandbox holding the fork servers; starts children, reads their reports
 hidden        hidden checks kept by the instructor
 grader        grades a batch (`nncourse grade`)
 reports       results.json (Gradescope), feedback.html, grades.csv, pass_rates.csv, summary.json
 commands      the two subcommands' arguments
-plug          a learner's function inside the engine (an activation, a dense layer's backward)
 
 How to add an exercise
 ----------------------
@@ -40,7 +42,8 @@ How to add an exercise
 
        import numpy as np
        from nncourse.activations import sigmoid
-       from nncourse.grading.spec import Case, Exercise, GradientCheck, register
+       from nncourse.exercises import register
+       from nncourse.grading.spec import Case, Exercise, GradientCheck
 
        def _random_cases(rng):
            return [Case(f"random z of shape {shape}", (rng.normal(size=shape),))
@@ -71,12 +74,14 @@ How to add an exercise
    - several names, or the learner's function used inside the engine: give
      `call=lambda f, *args: ...` which receives a dict {name: learner's object} and the case's
      arguments, e.g. build a `Dense` layer whose backward is `f["dense_backward"]`, train it a few
-     steps, and return the losses; the reference returns the same from the engine alone
-     (`plug.with_learner_backward` and `plug.LearnerActivation` do the plugging).
+     steps, and return the losses; the reference returns the same from the engine alone.
    - a backward function: add `gradient=GradientCheck(scalar=..., gradient=...)`; every case
      then also compares the learner's gradient with central differences, as `nncourse.gradcheck`
      does: the relative error of the whole array, ‖a − n‖ / (‖a‖ + ‖n‖) ≤ tol, or an absolute
      difference ‖a − n‖ ≤ atol (see `spec`).
+   - the engine implements what is asked: name it, `may_not_use=("nncourse.activations",)`,
+     and say what the answer may use instead, `allowed="numpy (np.exp) and plain Python"`: an
+     answer that imports or calls it fails with that sentence, in the notebook and the grader.
    Tolerances: `rtol`, `atol` per exercise or per case. Inputs must be numbers, numpy arrays,
    or tuples/lists/dicts of them (they travel to the grader's child process without pickle).
 
@@ -111,14 +116,12 @@ How the grader keeps grades honest: see `grader` (learner code runs only in chil
 expected values and comparisons stay in the grader's process) and `sandbox` (limits, isolation).
 """
 
+from nncourse.grading.catalog import all_exercises, exercises_of_topic, get_exercise
 from nncourse.grading.inline import check, evaluate, hint, summary
-from nncourse.grading.spec import (
-    Case, Exercise, GradientCheck, HiddenCheck, all_exercises, exercises_of_topic, get_exercise,
-    register,
-)
+from nncourse.grading.spec import Case, Exercise, GradientCheck, HiddenCheck
 
 __all__ = [
     "check", "hint", "summary", "evaluate",
-    "Case", "Exercise", "GradientCheck", "HiddenCheck", "register", "get_exercise",
+    "Case", "Exercise", "GradientCheck", "HiddenCheck", "get_exercise",
     "exercises_of_topic", "all_exercises",
 ]

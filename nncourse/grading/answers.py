@@ -175,12 +175,12 @@ def extract_answers(assignment: Assignment, notebook: Notebook,
 
 
 def _match(cell: Cell, by_answer_id, exercise_ids, wanted, slots) -> tuple[str | None, str]:
+    if cell.cell_type != "code":  # a markdown or raw cell is text, never run (as in Jupyter)
+        return None, ""
     if cell.id is not None and cell.id in by_answer_id:
         return by_answer_id[cell.id], "cell id"
     if cell.grade_id in exercise_ids:
         return cell.grade_id, "grade_id"
-    if cell.cell_type != "code":
-        return None, ""
     defined = defined_names(cell.source)
     for slot in slots:
         if defined & wanted[slot.exercise_id]:

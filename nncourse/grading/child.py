@@ -1,40 +1,56 @@
 """The grader's child process: runs one learner's answers for one exercise, and nothing else.
 
-Each child is forked by a small fork server (`serve`), a `python -I` process that has imported
-numpy, the engine and the exercise specifications once and never runs learner code itself. So
-every exercise still gets a fresh process that no other learner code has touched, in a few
-milliseconds instead of the few hundred an interpreter needs to start and import numpy.
+Children come from a fork server (`serve`): a `python -I` process, started inside the sandbox
+(see `sandbox`), that has imported numpy, the engine and the exercise specifications once and never
+runs learner code itself. For each job it forks a fresh child, which gets fresh namespaces of its
+own (`namespaces`), so every exercise runs in a process that no other learner's code has touched,
+in a few milliseconds instead of the hundred an interpreter needs to start and import numpy.
 
-The child runs in a private temporary folder (its working directory) and reads
-`job.json` and `inputs.json`/`inputs.npz` from that folder, then:
+The protocol between grader and server is one line each way, each followed by bytes:
 
-1. limits its own CPU time, memory and file sizes (so the limits hold before any learner code);
-2. imports numpy and the exercise's specification (trusted code, before any learner code);
-3. runs the instructor's setup cells, then the learner's answer cells in notebook order. Cells of
-   other exercises run under a short alarm and their failures are ignored (they are graded by
-   their own child); failures of this exercise's cells are reported;
-4. calls the learner's functions on every case and writes the outcomes to `result.json`/
-   `result.npz` (never pickle), then leaves with `os._exit(0)` (no atexit handler of the learner
-   runs).
+    grader -> server   RUN <n>\\n  + a message of n bytes (`transport.pack`: the job and its inputs)
+    server -> grader   EXIT <code> <ended> <n>\\n + the n bytes the child reported
+                       (<ended>: "exited", "timeout" or "overflow"; a negative code: a signal)
 
-Before each step it appends a line to `progress.txt`, so that when the process dies (`os._exit`,
-a memory limit, a crash) the grader knows whose cell was running. It computes no expected value
-and judges nothing: that happens in the grader's own process.
+The server holds the time limit: a child still running after its wall-clock allowance is killed,
+and so is one that reports more than `MAX_REPORT_BYTES`.
+
+The child limits its own CPU time, memory, file sizes, processes and open files before it runs
+any learner code, then:
+
+1. runs the instructor's setup cells, and reports their errors at once (before any learner code
+   runs, so a learner cannot forge them);
+2. runs the learner's answer cells in notebook order. Cells of other exercises run under a short
+   alarm and their failures are ignored (they are graded by their own child); failures of this
+   exercise's cells are reported;
+3. calls the learner's functions on every case and reports the outcomes (a `ChildReport`), then
+   leaves with `os._exit(0)` (no atexit handler of the learner runs).
+
+Everything it reports is a record `<kind> <n>\\n<n bytes>` on a pipe: "step" before each stage
+(so that when the process dies the grader knows whose cell was running), "setup", "result". The
+functions that write records are bound before any learner code runs. It computes no expected
+value and judges nothing: that happens in the grader's own process.
 """
 
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import resource
+import select
 import signal
 import sys
+import tempfile
+import time
 import traceback
-from pathlib import Path
 
 OUTPUT_FILE_LIMIT = 64 * 1024 * 1024
+TMPFS_BYTES = 128 * 1024 * 1024
+MAX_REPORT_BYTES = 32 * 1024 * 1024
 CAPTURED_TEXT_LIMIT = 20_000
+PROCESS_LIMIT = 64
+OPEN_FILE_LIMIT = 256
+SANDBOX_WORKDIR = "/tmp"
 
 
 class CellTimeLimit(BaseException):
@@ -71,14 +87,17 @@ def _address_space_in_use() -> int:
         return 0
 
 
-def _limit_resources(cpu_seconds: int, memory_bytes: int) -> None:
-    """CPU seconds; memory the learner's code may add to what is loaded already; file sizes."""
+def _limit_resources(cpu_seconds: int, memory_bytes: int, in_use: int) -> None:
+    """CPU seconds; memory the learner's code may add to what is loaded already; file sizes;
+    processes; open files."""
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     if memory_bytes > 0:
-        limit = _address_space_in_use() + memory_bytes
+        limit = in_use + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_FILE_LIMIT, OUTPUT_FILE_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILE_LIMIT, OPEN_FILE_LIMIT))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
@@ -98,131 +117,255 @@ def _short_error(error: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def main(workdir: str) -> None:
-    work = Path(workdir)
-    job = json.loads((work / "job.json").read_text(encoding="utf-8"))
-    _limit_resources(int(job["cpu_seconds"]), int(job["memory_bytes"]))
+def snapshot() -> tuple[list[tuple[dict, dict]], dict]:
+    """The contents of the modules the grading code relies on (builtins, json, copy, math,
+    numpy, the course), taken before any learner code runs; see `restore`."""
+    import copy
+    import json
+    import math
 
+    import numpy
+
+    modules = [builtins, json, json.encoder, copy, math, numpy, numpy.linalg,
+               *(m for name, m in sorted(sys.modules.items())
+                 if name.split(".")[0] == "nncourse" and m is not None)]
+    names = {name: sys.modules[name] for name in sys.modules
+             if any(sys.modules[name] is m for m in modules)}
+    return [(vars(m), dict(vars(m))) for m in modules], names
+
+
+def restore(saved: tuple[list[tuple[dict, dict]], dict]) -> None:
+    """Put back what a learner's cell replaced or deleted in those modules (`json.dumps = None`,
+    `builtins.len = ...`, `np.allclose = ...`), so that it cannot break another exercise's
+    grading. Nothing here looks a name up in a dict it is restoring."""
+    contents, names = saved
+    for live, kept in contents:
+        for key in [k for k in live if k not in kept]:
+            del live[key]
+        live.update(kept)
+    sys.modules.update(names)
+
+
+def record(kind: str, data: bytes) -> bytes:
+    """One record of the child's report stream."""
+    return b"%s %d\n" % (kind.encode("ascii"), len(data)) + data
+
+
+def main(job: dict, input_arrays: list, report_fd: int) -> None:
+    """Run one job (see the module docstring); never returns."""
     import numpy as np
 
     from nncourse.grading import transport
-    from nncourse.grading.evaluate import check_presence, collect_outcomes
-    from nncourse.grading.spec import Case, get_exercise
+    from nncourse.grading.evaluate import ChildReport, check_presence, collect_outcomes
+    from nncourse.grading.catalog import get_exercise
+    from nncourse.grading.spec import Case
 
     exercise = get_exercise(job["exercise_id"])
-    document, arrays = transport.load(work / "inputs")
-    cases = [Case(c["name"], tuple(transport.decode(c["args"], arrays))) for c in document]
-    progress = open(work / "progress.txt", "a", buffering=1, encoding="utf-8")  # noqa: SIM115
-    save, exit_now, write_progress = transport.save, os._exit, progress.write
-    signal.signal(signal.SIGALRM, _on_alarm)
+    cases = [Case(c["name"], tuple(transport.decode(c["args"], input_arrays)))
+             for c in job["inputs"]]
+    # everything the report needs, bound before any learner code can replace it
+    write, exit_now, encode, pack, to_plain = (os.write, os._exit, transport.encode,
+                                               transport.pack, transport.to_plain)
+    dumps, report_type, sink_type = transport._dumps, ChildReport, _CappedSink
+    setitimer, timer_real = signal.setitimer, signal.ITIMER_REAL
+    compile_, exec_, base_exception = compile, exec, BaseException
 
+    len_ = len
+
+    def send(kind: str, data: bytes) -> None:  # `record`, with nothing looked up in builtins
+        message = b"%s %d\n" % (kind.encode("ascii"), len_(data)) + data
+        while message:
+            message = message[write(report_fd, message):]
+
+    saved = snapshot()
+    signal.signal(signal.SIGALRM, _on_alarm)
     namespace = {"__name__": "__main__", "__builtins__": builtins, "np": np}
-    sink = _CappedSink()
-    sys.stdout = sys.stderr = sink
-    own_errors, setup_errors = [], []
+    sys.stdout = sys.stderr = sink_type()
+    own_errors: list[str] = []
 
     def run(code: str, label: str, guard: float | None) -> str | None:
         try:
-            compiled = compile(code, label, "exec")
+            compiled = compile_(code, label, "exec")
             if guard:
-                signal.setitimer(signal.ITIMER_REAL, guard)
+                setitimer(timer_real, guard)
             try:
-                exec(compiled, namespace)
+                exec_(compiled, namespace)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        except BaseException as error:  # noqa: BLE001 - anything a learner's cell does
+                setitimer(timer_real, 0)
+        except base_exception as error:  # noqa: BLE001 - anything a learner's cell does
             return _short_error(error)
         return None
 
-    write_progress("setup\n")
-    for index, code in enumerate(job["setup"]):
-        problem = run(code, f"<setup cell {index + 1}>", job["guard_seconds"])
-        if problem:
-            setup_errors.append(problem)
+    send("step", b"setup")
+    setup_errors = [problem for index, code in enumerate(job["setup"])
+                    if (problem := run(code, f"<setup cell {index + 1}>", job["guard_seconds"]))]
+    send("setup", dumps(setup_errors).encode())
     skip = set(job.get("skip_exercises", ()))
     for block in job["blocks"]:
         if block["exercise"] in skip:
             continue
         own = block["exercise"] == exercise.id
-        write_progress(f"block {block['exercise']}\n")
+        send("step", f"block {block['exercise']}".encode())
         problem = run(block["code"], block["label"], None if own else job["guard_seconds"])
         if problem and own:
             own_errors.append(f"{block['label']}: {problem}")
 
-    write_progress("calls\n")
+    restore(saved)
+    send("step", b"calls")
     presence = check_presence(exercise, namespace)
     outcomes = []
     if not presence.missing and not presence.not_callable:
         outcomes = collect_outcomes(exercise, namespace, cases, catch=BaseException)
-    out_arrays: dict = {}
-    result = {
-        "missing": presence.missing,
-        "not_callable": presence.not_callable,
-        "defined": presence.defined[:500],
-        "placeholders": presence.placeholders,
-        "unwritten": presence.unwritten[:50],
-        "own_errors": own_errors,
-        "setup_errors": setup_errors,
-        "outcomes": [
-            {
-                "value": transport.encode(o.value, out_arrays),
-                "error": o.error,
-                "gradient": None if o.gradient is None else
-                [transport.encode(g, out_arrays) for g in o.gradient],
-                "gradient_error": o.gradient_error,
-            }
-            for o in outcomes
-        ],
-    }
-    save(work / "result", result, out_arrays)
-    write_progress("done\n")
+    restore(saved)
+    send("step", b"report")
+    arrays: list = []
+    for outcome in outcomes:
+        try:
+            outcome.value = encode(outcome.value, arrays)
+            if outcome.gradient is not None:
+                outcome.gradient = tuple(encode(g, arrays) for g in outcome.gradient)
+        except base_exception:  # noqa: BLE001 - a value that will not say what it is
+            outcome.value = {"unsupported": "a value that could not be read"}
+            outcome.gradient = None
+    presence.defined = presence.defined[:500]
+    presence.unwritten = presence.unwritten[:50]
+    report = report_type(presence=presence, outcomes=outcomes, own_errors=own_errors[:20])
+    send("result", pack(to_plain(report), arrays))
     exit_now(0)
 
 
-def serve() -> None:
-    """The fork server: import everything once, then fork one fresh child per job.
+# ---------------------------------------------------------------------------------------------
+# the fork server
 
-    The protocol is one line each way on stdin/stdout: the grader sends `RUN <workdir>`; the
-    server answers `PID <pid>` once the child exists and `EXIT <code>` when it has ended (a
-    negative code: killed by that signal). The grader kills a child that runs too long."""
+
+def serve(sandboxed: bool) -> None:
+    """The fork server (see the module docstring). `sandboxed`: it runs inside bubblewrap, and
+    gives every child fresh namespaces; otherwise every child gets its own session and folder."""
+    if sandboxed:
+        from nncourse.grading.namespaces import become_unprivileged
+
+        become_unprivileged()
     import numpy  # noqa: F401 - imported once here, inherited by every child
 
-    from nncourse.exercises import load_all
-    from nncourse.grading import evaluate, transport  # noqa: F401
+    from nncourse.grading import evaluate, namespaces, transport  # noqa: F401
+    from nncourse.grading.catalog import all_exercises
 
-    load_all()
+    all_exercises()  # every exercise imported here once, before any child
     reader, writer = sys.stdin.buffer, sys.stdout.buffer
     for line in reader:
-        command, _, workdir = line.decode("utf-8").strip().partition(" ")
-        if command != "RUN":
+        command, _, size = line.decode("ascii", errors="replace").strip().partition(" ")
+        if command != "RUN" or not size.isdigit():
             continue
-        pid = os.fork()
-        if pid == 0:
-            _become_child(workdir)
-        writer.write(f"PID {pid}\n".encode())
-        writer.flush()
-        _, status = os.waitpid(pid, 0)
-        writer.write(f"EXIT {os.waitstatus_to_exitcode(status)}\n".encode())
+        message = reader.read(int(size))
+        code, ended, report = _run_job(message, sandboxed)
+        writer.write(f"EXIT {code} {ended} {len(report)}\n".encode() + report)
         writer.flush()
 
 
-def _become_child(workdir: str) -> None:
-    """In the forked process: own session, no inherited pipes, the job's folder; never returns."""
+def _run_job(message: bytes, sandboxed: bool) -> tuple[int, str, bytes]:
+    """Fork the child for one job, collect its report, enforce its time limit."""
+    from nncourse.grading import transport
+
+    job, arrays = transport.unpack(message)
+    arrays = [a.copy() for a in arrays]
+    workdir = SANDBOX_WORKDIR if sandboxed else tempfile.mkdtemp(prefix="nncourse-grade-")
+    in_use = _address_space_in_use()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _become_child(job, arrays, write_end, workdir, sandboxed, in_use)
+    os.close(write_end)
     try:
-        os.setsid()
+        status, ended, report = _collect(read_end, pid, job["wall_seconds"], sandboxed)
+    finally:
+        if not sandboxed:  # (in the sandbox, its PID namespace has ended with it)
+            _kill(pid, sandboxed)  # the child's session: whatever it left running
+            import shutil
+
+            shutil.rmtree(workdir, ignore_errors=True)
+        os.close(read_end)
+    return os.waitstatus_to_exitcode(status), ended, report
+
+
+def _collect(read_end: int, pid: int, wall_seconds: float, sandboxed: bool
+             ) -> tuple[int, str, bytes]:
+    """Read the child's report until it has ended (or its time is up, or it sent too much)."""
+    deadline = time.monotonic() + wall_seconds
+    chunks, size, ended, status, end_of_file, linger = [], 0, "exited", None, False, 0.0
+    while True:
+        ready, _, _ = select.select([read_end], [], [], 0.02)
+        if ready and not end_of_file:
+            chunk = os.read(read_end, 1 << 16)
+            end_of_file = not chunk
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_REPORT_BYTES:
+                ended = "overflow"
+                break
+        if status is None:
+            done, status_now = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = status_now
+                linger = time.monotonic() + (1.0 if sandboxed else 0.02)
+        if status is not None and (end_of_file or (not ready and time.monotonic() > linger)):
+            break
+        if status is None and time.monotonic() > deadline:
+            ended = "timeout"
+            break
+    if status is None:
+        _kill(pid, sandboxed)
+        _, status = os.waitpid(pid, 0)
+    return status, ended, b"".join(chunks)[:MAX_REPORT_BYTES + 1]
+
+
+def _kill(pid: int, sandboxed: bool) -> None:
+    """End a child: in the sandbox, killing it ends its PID namespace and all in it."""
+    try:
+        if sandboxed:
+            os.kill(pid, signal.SIGKILL)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _become_child(job: dict, arrays: list, report_fd: int, workdir: str, sandboxed: bool,
+                  in_use: int) -> None:
+    """In the forked process: fresh namespaces (or a session of its own), no inherited file but
+    the report pipe, the job's folder, the limits; then `main`. Never returns."""
+    try:
         null = os.open(os.devnull, os.O_RDWR)
-        errors = os.open(os.path.join(workdir, "stderr.txt"),
-                         os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
-        os.dup2(errors, 2)
-        os.closerange(3, 1 << 16)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        report_fd = os.dup2(report_fd, 3)
+        os.closerange(4, 1 << 16)
+        os.setsid()  # its own session and process group: kill(0) reaches nothing else
+        if sandboxed:
+            from nncourse.grading import namespaces
+
+            namespaces.enter_fresh_namespaces()
+            pid = os.fork()
+            if pid:
+                os.close(report_fd)
+                _, status = os.waitpid(pid, 0)
+                _exit_like(status)
+            os.setsid()
+            namespaces.seal(workdir, TMPFS_BYTES)
         os.chdir(workdir)
         os.environ.update(HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir)
-        main(workdir)
+        _limit_resources(int(job["cpu_seconds"]), int(job["memory_bytes"]), in_use)
+        main(job, arrays, report_fd)
     finally:
         os._exit(70)
 
 
-if __name__ == "__main__":
-    main(sys.argv[1])
+def _exit_like(status: int) -> None:
+    """Leave with the same exit code, or die of the same signal, as the child whose status this
+    is (so the grader can tell a memory kill from sys.exit)."""
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        signal.signal(-code, signal.SIG_DFL)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.kill(os.getpid(), -code)
+    os._exit(code & 0xFF)

@@ -14,10 +14,11 @@ Grade submitted exercise notebooks.
 
 Each submission is matched to its notebook in the solutions folder (by its metadata, cell ids,
 exercise ids or file name, so renamed files work). Only the learner's answer code is taken from
-it; every exercise is graded in a fresh, isolated Python process with time and memory limits,
-against values the grader computes itself from the reference solution. A broken submission
-(invalid JSON, an exception, an endless loop, sys.exit, a memory bomb, ...) gets its zero and an
-explanation; it never stops the batch.
+it; every exercise is graded in a fresh Python process with time and memory limits, inside a
+bubblewrap sandbox (no network, no view of your files or of other learners, nothing left running
+afterwards), against values the grader computes itself from the reference solution. A broken
+submission (invalid JSON, an exception, an endless loop, sys.exit, a memory bomb, ...) gets its
+zero and an explanation; it never stops the batch.
 
 Written to OUTDIR:
   <learner>/results.json   Gradescope autograder format
@@ -28,6 +29,11 @@ Written to OUTDIR:
 
 The learner's name is the file name, or the folder name when all files are named alike
 (alice/01_neuron.ipynb, bob/01_neuron.ipynb).
+
+Without bubblewrap (`bwrap`: Debian/Ubuntu package bubblewrap; not on macOS or Windows) the
+grader still grades, prints one warning line and records "sandbox": "none" in summary.json:
+learner code can then read and change what you can. `--sandbox required` refuses to grade
+instead, before any learner code runs.
 
 Exit status: 0 when every submission was graded (whatever the scores), 1 when the grader itself
 could not grade something, 2 for wrong arguments.
@@ -65,11 +71,13 @@ def positive_int(text: str) -> int:
 
 
 def default_solutions() -> Path:
-    """./solutions if there is one, else the solutions folder next to the package."""
+    """./solutions if there is one, else the course's own (the installed copy, or the clone's)."""
     here = Path("solutions")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parents[2] / "solutions"
+    from nncourse.course_files import course_folder
+
+    return course_folder("solutions")
 
 
 def add_release_command(subparsers) -> None:
@@ -128,6 +136,10 @@ def add_grade_command(subparsers) -> None:
                         help="folder of hidden checks (.py files defining HIDDEN_CHECKS)")
     parser.add_argument("--assignment", default=None, metavar="NAME",
                         help="grade every submission as this notebook, e.g. 01_neuron")
+    parser.add_argument("--sandbox", choices=("auto", "required", "off"), default="auto",
+                        help="auto: bubblewrap when it works here, else grade without it and "
+                             "warn; required: refuse to grade without it; off: never "
+                             "(trusted code only)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_grade)
 
@@ -139,7 +151,8 @@ def run_grade(args) -> int:
     options = GradingOptions(
         solutions=args.solutions or default_solutions(), hidden=args.hidden,
         assignment=args.assignment, jobs=args.jobs, timeout=args.timeout,
-        memory_bytes=args.memory, progress=not args.no_progress,
+        memory_bytes=args.memory, progress=not args.no_progress, sandbox=args.sandbox,
+        private=(args.output,),
     )
     try:
         batch = grade(args.submissions, options)

@@ -103,42 +103,61 @@ def format_value(value: Any, max_items: int = 8) -> str:
 
 def compare(expected: Any, got: Any, rtol: float = 1e-7, atol: float = 1e-9) -> str | None:
     """`None` if `got` agrees with `expected`, otherwise the reason in one sentence."""
-    if isinstance(expected, tuple | list):
-        return _compare_sequence(expected, got, rtol, atol)
-    if isinstance(expected, dict):
-        return _compare_dict(expected, got, rtol, atol)
+    return _walk(expected, got, rtol, atol, reveal=True)
+
+
+def compare_without_answer(expected: Any, got: Any, rtol: float = 1e-7,
+                           atol: float = 1e-9) -> str | None:
+    """Like `compare`, but the sentence never shows an expected value: it says which entries
+    are wrong (keys, items, indices), what was given there, and in which direction it is off
+    ("too large", "wrong sign", ...). For exercises whose answer is the value itself."""
+    return _walk(expected, got, rtol, atol, reveal=False)
+
+
+def _walk(expected: Any, got: Any, rtol: float, atol: float, reveal: bool) -> str | None:
+    """The one comparison behind both: containers item by item (the first wrong one when the
+    expected value may be shown, every wrong one when it may not), then plain values."""
+    if isinstance(expected, tuple | list | dict):
+        problem = _container_form_problem(expected, got)
+        if problem is not None:
+            return problem
+        is_dict = isinstance(expected, dict)
+        keys = list(expected) if is_dict else range(len(expected))
+        wrong = []
+        for key in keys:
+            reason = _walk(expected[key], got[key], rtol, atol, reveal)
+            if reason is None:
+                continue
+            if reveal:
+                return f"at key {key!r}: {reason}" if is_dict else f"item {key}: {reason}"
+            wrong.append((f"{key!r}" if is_dict else f"item {key}", reason))
+        return _list_wrong(wrong, "keys" if is_dict else "items")
     if expected is None or isinstance(expected, str | bool):
         if type(got) is type(expected) and got == expected:
             return None
-        return f"expected {format_value(expected)}, got {format_value(got)} ({describe(got)})"
+        if reveal:
+            return f"expected {format_value(expected)}, got {format_value(got)} ({describe(got)})"
+        return f"you gave {format_value(got)} ({describe(got)}): that is not it"
     if is_numeric(expected):
-        return _compare_numbers(expected, got, rtol, atol)
+        return _compare_numbers(expected, got, rtol, atol, reveal)
     raise TypeError(f"cannot compare expected values of type {type(expected).__name__}")
 
 
-def _compare_sequence(expected, got, rtol, atol) -> str | None:
+def _container_form_problem(expected, got) -> str | None:
+    """What is wrong with the form of `got` (its type, length or keys) when `expected` is a
+    tuple, list or dict; the sentence shows no expected value."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"expected {describe(expected)}, got {describe(got)}"
+        missing = [k for k in expected if k not in got]
+        if missing:
+            return f"the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} " \
+                   f"{'are' if len(missing) > 1 else 'is'} missing"
+        return None
     if not isinstance(got, tuple | list):
         return f"expected {describe(expected)}, got {describe(got)}"
     if len(got) != len(expected):
         return f"expected {len(expected)} items, got {len(got)}"
-    for index, (e, g) in enumerate(zip(expected, got)):
-        reason = compare(e, g, rtol, atol)
-        if reason is not None:
-            return f"item {index}: {reason}"
-    return None
-
-
-def _compare_dict(expected, got, rtol, atol) -> str | None:
-    if not isinstance(got, dict):
-        return f"expected {describe(expected)}, got {describe(got)}"
-    missing = [k for k in expected if k not in got]
-    if missing:
-        return f"the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} " \
-               f"{'are' if len(missing) > 1 else 'is'} missing"
-    for key in expected:
-        reason = compare(expected[key], got[key], rtol, atol)
-        if reason is not None:
-            return f"at key {key!r}: {reason}"
     return None
 
 
@@ -191,7 +210,7 @@ def _wrong_numbers(e, g, rtol, atol):
     return int(_count_nonzero(~close)), worst, where
 
 
-def _compare_numbers(expected, got, rtol, atol) -> str | None:
+def _compare_numbers(expected, got, rtol, atol, reveal: bool) -> str | None:
     e = _asarray(expected, dtype=float)
     problem, g = _number_form_problem(e, got)
     if problem is not None:
@@ -200,49 +219,15 @@ def _compare_numbers(expected, got, rtol, atol) -> str | None:
     if wrong is None:
         return None
     if e.ndim == 0:
-        return f"expected {format_value(float(e))}, got {format_value(float(g))}"
+        if reveal:
+            return f"expected {format_value(float(e))}, got {format_value(float(g))}"
+        return f"you gave {format_value(float(g))}: {direction(float(g), float(e))}"
     n_wrong, worst, where = wrong
-    return (
-        f"{n_wrong} of {e.size} values differ; at index {where}: "
-        f"expected {format_value(float(e[worst]))}, got {format_value(float(g[worst]))}"
-    )
-
-
-def compare_without_answer(expected: Any, got: Any, rtol: float = 1e-7,
-                           atol: float = 1e-9) -> str | None:
-    """Like `compare`, but the sentence never shows an expected value: it says which entries
-    are wrong (keys, items, indices), what was given there, and in which direction it is off
-    ("too large", "wrong sign", ...). For exercises whose answer is the value itself."""
-    if isinstance(expected, tuple | list):
-        if not isinstance(got, tuple | list) or len(got) != len(expected):
-            return compare(expected, got, rtol, atol)  # only the form: no value shown
-        wrong = [(f"item {i}", compare_without_answer(e, g, rtol, atol))
-                 for i, (e, g) in enumerate(zip(expected, got))]
-        return _list_wrong(wrong, "items")
-    if isinstance(expected, dict):
-        if not isinstance(got, dict) or any(k not in got for k in expected):
-            return compare(expected, got, rtol, atol)  # the type, or the missing keys
-        wrong = [(f"{k!r}", compare_without_answer(expected[k], got[k], rtol, atol))
-                 for k in expected]
-        return _list_wrong(wrong, "keys")
-    if expected is None or isinstance(expected, str | bool):
-        if type(got) is type(expected) and got == expected:
-            return None
-        return f"you gave {format_value(got)} ({describe(got)}): that is not it"
-    if is_numeric(expected):
-        e = _asarray(expected, dtype=float)
-        problem, g = _number_form_problem(e, got)
-        if problem is not None:
-            return problem
-        wrong = _wrong_numbers(e, g, rtol, atol)
-        if wrong is None:
-            return None
-        if e.ndim == 0:
-            return f"you gave {format_value(float(g))}: {direction(float(g), float(e))}"
-        n_wrong, worst, where = wrong
-        return (f"{n_wrong} of {e.size} values are wrong; at index {where} you gave "
-                f"{format_value(float(g[worst]))}: {direction(float(g[worst]), float(e[worst]))}")
-    raise TypeError(f"cannot compare expected values of type {type(expected).__name__}")
+    if reveal:
+        return (f"{n_wrong} of {e.size} values differ; at index {where}: "
+                f"expected {format_value(float(e[worst]))}, got {format_value(float(g[worst]))}")
+    return (f"{n_wrong} of {e.size} values are wrong; at index {where} you gave "
+            f"{format_value(float(g[worst]))}: {direction(float(g[worst]), float(e[worst]))}")
 
 
 def _list_wrong(wrong: list[tuple[str, str | None]], what: str) -> str | None:

@@ -20,14 +20,16 @@ import dis
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from nncourse.grading.compare import (
     compare, compare_without_answer, describe, format_value, gradient_distance, gradient_gap,
 )
+from nncourse.grading.own_work import source_problem
 from nncourse.grading.spec import Case, Exercise
 
 MAX_ERROR_LENGTH = 300
+Status = Literal["passed", "failed", "missing", "not written", "error"]
 
 
 @dataclass
@@ -55,6 +57,16 @@ class Presence:
 
 
 @dataclass
+class ChildReport:
+    """What the grader's child sends back (`dataclasses.asdict` there, `transport.from_plain`
+    here): whether the names exist, and the outcome of every case, values still encoded."""
+
+    presence: Presence
+    outcomes: list[Outcome]
+    own_errors: list[str]  # errors of this exercise's own answer cells, "<answer cell 3>: ..."
+
+
+@dataclass
 class CaseFailure:
     """The first case that went wrong, with everything a learner needs to see it."""
 
@@ -73,7 +85,7 @@ class ExerciseResult:
 
     exercise_id: str
     title: str
-    status: str  # "passed", "failed", "missing", "not written", "error"
+    status: Status
     n_cases: int = 0
     n_passed: int = 0
     failure: CaseFailure | None = None
@@ -345,5 +357,8 @@ def run_inline(exercise: Exercise, namespace: Mapping[str, Any]) -> ExerciseResu
     presence = check_presence(exercise, namespace)
     if presence.missing or presence.not_callable:
         return judge(exercise, cases, [], presence)
+    not_own = source_problem(exercise, namespace)
+    if not_own:
+        return ExerciseResult(exercise.id, exercise.title, "failed", len(cases), detail=not_own)
     outcomes = collect_outcomes(exercise, namespace, cases)
     return judge(exercise, cases, outcomes, presence)

@@ -5,9 +5,10 @@ For every submission the grader
 1. reads the notebook as plain JSON (a damaged file is graded zero with the reason, never fatal);
 2. finds the instructor's notebook it answers (`answers.identify_assignment`) and takes only the
    learner's answer code from it (`answers.extract_answers`);
-3. grades each exercise in a fresh child process (`sandbox.run_child`), which runs the
-   instructor's setup cells and the learner's answers and returns the outputs of the learner's
-   functions on every case (public and hidden);
+3. grades each exercise in a fresh child process inside the sandbox (`sandbox`), which runs
+   the instructor's setup cells and the learner's answers and returns the outputs of the
+   learner's functions on every case (the hidden cases in a second child, which never shares a
+   process with the public feedback);
 4. compares those outputs, in its own process, with expected values it computed itself from the
    reference implementation (`evaluate.judge`), using comparison functions captured before any
    submission was read.
@@ -15,31 +16,42 @@ For every submission the grader
 Nothing the learner wrote runs in the grader's process, so replacing `check`, `np.allclose` or
 printing "all tests passed" changes nothing. If a child dies while another exercise's cell is
 running (say that cell calls `os._exit`), the exercise is graded again without that cell, so one
-broken exercise never costs the others their points.
+broken exercise never costs the others their points; if what a child reports cannot be read
+(a cell replaced something the report needs), the exercise is graded again with only its own
+cells. What a child reports is decoded with limits on every size (`transport`) and checked field
+by field: a forged or malformed report fails that exercise with "your code interfered with the
+grader", never the grader.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from nncourse.errors import CourseError
 from nncourse.grading import transport
 from nncourse.grading.answers import (
     AnswerBlock, Assignment, extract_answers, identify_assignment, load_assignment,
 )
-from nncourse.grading.evaluate import ExerciseResult, Outcome, Presence, judge
+from nncourse.grading.evaluate import ChildReport, ExerciseResult, judge
 from nncourse.grading.hidden import load_hidden_checks
 from nncourse.grading.messages import format_result
-from nncourse.grading.notebook_json import NotebookDamage, read_notebook
-from nncourse.grading.sandbox import (
-    ChildJob, ChildRun, close_servers, decode_outcomes, run_child,
-)
-from nncourse.grading.spec import Case, Exercise, HiddenCheck, get_exercise
+from nncourse.grading.notebook_json import NotebookDamage, read_notebook, submission_files
+from nncourse.grading.own_work import answer_problem, imported_names
+from nncourse.grading.sandbox import ChildJob, ChildRun, Sandbox, SandboxChoice
+from nncourse.grading.catalog import get_exercise
+from nncourse.grading.spec import Case, Exercise, HiddenCheck
+from nncourse.grading.transport import Interference, decode, from_plain, unpack
+
+INTERFERED = "your code interfered with the grader"
 
 
 @dataclass
@@ -50,7 +62,7 @@ class TestResult:
     exercise_id: str
     score: float
     max_score: float
-    status: str  # "passed" or "failed"
+    status: Literal["passed", "failed"]
     output: str
     hidden: bool = False
 
@@ -77,16 +89,31 @@ class SubmissionReport:
 
 
 @dataclass
+class CaseSet:
+    """Cases, their expected values, and their inputs encoded for a child."""
+
+    cases: list[Case]
+    expected: list
+    inputs: list[dict]
+    arrays: list
+
+    @classmethod
+    def of(cls, exercise: Exercise, cases: list[Case]) -> CaseSet:
+        arrays: list = []
+        inputs = [{"name": c.name, "args": transport.encode(list(c.args), arrays)} for c in cases]
+        return cls(cases, [exercise.expected(c) for c in cases], inputs, arrays)
+
+
+@dataclass
 class PreparedExercise:
-    """An exercise's cases and expected values, computed once for the whole class."""
+    """An exercise's cases and expected values, computed once for the whole class. The hidden
+    cases are a set of their own: they run in a child of their own."""
 
     exercise: Exercise
     points: int
-    cases: list[Case]
-    expected: list
-    groups: list[tuple[HiddenCheck | None, int, int]]  # (check or None for public, start, end)
-    inputs: list[dict]
-    arrays: dict
+    public: CaseSet
+    hidden: CaseSet
+    hidden_checks: list[tuple[HiddenCheck, int, int]]  # (check, start, end) in `hidden`
 
 
 @dataclass
@@ -98,6 +125,8 @@ class GradingOptions:
     timeout: float = 10.0
     memory_bytes: int = 1 << 30
     progress: bool = True
+    sandbox: SandboxChoice = "auto"
+    private: tuple[Path, ...] = ()  # more of the instructor's folders (the output folder)
 
 
 @dataclass
@@ -105,6 +134,7 @@ class BatchReport:
     submissions: list[SubmissionReport]
     assignments: list[Assignment]
     seconds: float
+    sandbox: str = "bubblewrap"  # or "none": learner code ran without the sandbox
 
     @property
     def fully_graded(self) -> bool:
@@ -127,28 +157,27 @@ def prepare(assignment: Assignment, hidden: dict[str, list[HiddenCheck]]
     prepared = {}
     for slot in assignment.slots:
         exercise = get_exercise(slot.exercise_id)
-        cases = exercise.all_cases()
-        groups: list[tuple[HiddenCheck | None, int, int]] = [(None, 0, len(cases))]
+        hidden_cases: list[Case] = []
+        checks = []
         for check in hidden.get(exercise.id, []):
-            groups.append((check, len(cases), len(cases) + len(check.cases)))
-            cases.extend(check.cases)
-        arrays: dict = {}
-        inputs = [{"name": c.name, "args": transport.encode(list(c.args), arrays)} for c in cases]
+            checks.append((check, len(hidden_cases), len(hidden_cases) + len(check.cases)))
+            hidden_cases.extend(check.cases)
         prepared[exercise.id] = PreparedExercise(
-            exercise, slot.points, cases, [exercise.expected(c) for c in cases], groups,
-            inputs, arrays,
+            exercise, slot.points, CaseSet.of(exercise, exercise.all_cases()),
+            CaseSet.of(exercise, hidden_cases), checks,
         )
     return prepared
 
 
 def collect_submissions(paths: Sequence[str | Path]) -> list[Path]:
-    """The notebook files named, with folders searched recursively (checkpoints skipped)."""
+    """The notebook files named, with folders searched recursively (checkpoints skipped; links
+    to folders not followed). Whatever is named `*.ipynb` is listed, FIFOs and links included:
+    reading it (`notebook_json.read_notebook`) says what is wrong with it."""
     found = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*.ipynb"))
-                         if ".ipynb_checkpoints" not in p.parts)
-        elif path.exists():
+        if path.is_dir() and not path.is_symlink():
+            found.extend(submission_files(path))
+        elif os.path.lexists(path):
             found.append(path)
         else:
             raise CourseError(f"There is no file or folder {path}.")
@@ -187,11 +216,19 @@ class Grader:
             raise CourseError(f"The hidden checks name exercises that no assignment has: "
                               f"{', '.join(unknown)}.")
         self.prepared: dict[str, dict[str, PreparedExercise]] = {}
+        self.sandbox: Sandbox | None = None
 
     def grade(self, paths: Sequence[str | Path]) -> BatchReport:
         started = time.perf_counter()
+        roots = [Path(p) for p in paths]
+        private = [self.options.solutions, *roots, *self.options.private]
+        if self.options.hidden:
+            private.append(self.options.hidden)
+        self.sandbox = Sandbox(self.options.sandbox, private)  # refuses here, if it must
+        if self.sandbox.warning:
+            print(f"nncourse grade: {self.sandbox.warning}", file=sys.stderr)
         files = collect_submissions(paths)
-        reports, tasks = self._plan(files)
+        reports, tasks = self._plan(files, roots)
         for _, _, exercise_id in tasks:  # expected values are computed here, before any thread
             self._prepared(exercise_id)
         results: dict[tuple[int, str], list[TestResult]] = {}
@@ -199,12 +236,13 @@ class Grader:
         try:
             self._run_tasks(reports, tasks, results, progress)
         finally:
-            close_servers()
+            self.sandbox.close()
             progress.close()
         for index, report in enumerate(reports):
             for slot in self._assignment(report).slots if report.assignment else []:
                 report.tests.extend(results.get((index, slot.exercise_id), []))
-        return BatchReport(reports, self.assignments, time.perf_counter() - started)
+        return BatchReport(reports, self.assignments, time.perf_counter() - started,
+                           sandbox=self.sandbox.mode)
 
     def _run_tasks(self, reports, tasks, results, progress) -> None:
         with ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
@@ -226,13 +264,13 @@ class Grader:
     def _assignment(self, report: SubmissionReport) -> Assignment:
         return next(a for a in self.assignments if a.name == report.assignment)
 
-    def _plan(self, files: list[Path]):
+    def _plan(self, files: list[Path], roots: Sequence[Path] = ()):
         reports, tasks, notebooks = [], [], []
         for path, learner in zip(files, learner_names(files)):
             report = SubmissionReport(learner, path, None)
             notebook = None
             try:
-                notebook = read_notebook(path)
+                notebook = read_notebook(path, inside=_root_of(path, roots))
             except NotebookDamage as damage:
                 report.problem = f"The notebook could not be read: {damage}."
             assignment = identify_assignment(notebook, path, self.assignments, self.names)
@@ -277,72 +315,148 @@ class Grader:
 
     def _grade_exercise(self, report: SubmissionReport, blocks: list[AnswerBlock],
                         exercise_id: str) -> tuple[list[TestResult], float, list[str]]:
-        """The tests of one exercise, the child's time, and any fault of the grader itself."""
+        """The tests of one exercise, the children's time, and any fault of the grader itself."""
         prepared = self._prepared(exercise_id)
-        run = self._run_with_retries(self._assignment(report), blocks, prepared)
-        problems = []
-        if run.result is None:
+        # what the answer cells use; cells only placed after them (possibly the instructor's own,
+        # when a notebook lost its cell ids) and the setup cells just say what names stand for
+        own = [b for b in blocks if b.exercise_id == exercise_id]
+        around = [*self._assignment(report).setup_code,
+                  *(b.code for b in own if b.matched_by == "position")]
+        not_own = answer_problem(
+            prepared.exercise, "\n".join(b.code for b in own if b.matched_by != "position"),
+            imported_names("\n".join(around)))
+        if not_own:
+            return self._failed_all(prepared, not_own), 0.0, []
+        tests, seconds, problems = [], 0.0, []
+        for hidden in (False, True):
+            cases = prepared.hidden if hidden else prepared.public
+            if hidden and not prepared.hidden_checks:
+                continue
+            job = self._job(self._assignment(report), blocks, prepared, cases)
+            run, child_report = self._run_with_retries(job, len(cases.cases))
+            seconds += run.seconds
             if run.infrastructure:
                 problems.append(f"{exercise_id}: the grading process failed: {run.failure}")
-            reason = f"your code stopped the grading of this exercise: {run.failure}."
-            return self._failed_all(prepared, reason), run.seconds, problems
-        if run.result.get("setup_errors"):
-            problems.append(f"{exercise_id}: a setup cell failed: {run.result['setup_errors'][0]}")
-        return self._judge(prepared, run), run.seconds, problems
+            setup_errors = _setup_errors(run)
+            if setup_errors:
+                problems.append(f"{exercise_id}: a setup cell failed: {setup_errors[0]}")
+            tests.extend(self._judge(prepared, cases, hidden, run, child_report))
+        return tests, seconds, problems
 
-    def _run_with_retries(self, assignment: Assignment, blocks: list[AnswerBlock],
-                          prepared: PreparedExercise) -> ChildRun:
-        job = ChildJob(
+    def _job(self, assignment: Assignment, blocks: list[AnswerBlock],
+             prepared: PreparedExercise, cases: CaseSet) -> ChildJob:
+        return ChildJob(
             exercise_id=prepared.exercise.id,
             setup=assignment.setup_code,
             blocks=[{"exercise": b.exercise_id, "code": b.code,
                      "label": f"<answer cell {b.cell_index + 1}>"} for b in blocks],
-            inputs=prepared.inputs, input_arrays=prepared.arrays,
+            inputs=cases.inputs, input_arrays=cases.arrays,
             timeout=self.options.timeout, memory_bytes=self.options.memory_bytes,
         )
+
+    def _run_with_retries(self, job: ChildJob, n_cases: int
+                          ) -> tuple[ChildRun, ChildReport | None]:
+        """Run the child; when another exercise's cell killed it, or what it reported cannot be
+        read, grade again without that cell (or without every other exercise's cells)."""
+        others = {b["exercise"] for b in job.blocks} - {job.exercise_id}
         while True:
-            run = run_child(job)
+            run = self.sandbox.run_child(job)
+            child_report = None
+            if run.failure is None:
+                try:
+                    child_report = decode_report(run, n_cases)
+                except Interference as error:
+                    run.failure = f"{INTERFERED} ({error})"
+            if child_report is not None or run.infrastructure:
+                return run, child_report
             culprit = run.culprit()
-            if run.result is not None or culprit in (None, prepared.exercise.id) or \
-                    culprit in job.skip_exercises:
-                return run
-            job.skip_exercises.append(culprit)  # grade again without the cell that killed it
+            if culprit in others and culprit not in job.skip_exercises:
+                job.skip_exercises.append(culprit)  # grade again without the cell that killed it
+            elif run.steps[-1:] == ["report"] or INTERFERED in run.failure:
+                left = sorted(others - set(job.skip_exercises))
+                if not left:
+                    return run, None
+                job.skip_exercises.extend(left)  # again with this exercise's own cells only
+            else:
+                return run, None
 
     def _failed_all(self, prepared: PreparedExercise, reason: str) -> list[TestResult]:
-        tests = []
-        for check, _start, _end in prepared.groups:
-            name, points = self._test_name(prepared, check)
-            tests.append(TestResult(name, prepared.exercise.id, 0, points, "failed",
-                                    f"{prepared.exercise.id}: {reason}", hidden=check is not None))
+        tests = [TestResult(f"{prepared.exercise.id}: {prepared.exercise.title}",
+                            prepared.exercise.id, 0, prepared.points, "failed",
+                            f"{prepared.exercise.id}: {reason}")]
+        for check, _start, _end in prepared.hidden_checks:
+            tests.append(_hidden_test(prepared, check, passed=False))
         return tests
 
-    def _test_name(self, prepared: PreparedExercise, check: HiddenCheck | None):
-        if check is None:
-            return f"{prepared.exercise.id}: {prepared.exercise.title}", prepared.points
-        return f"{prepared.exercise.id} hidden: {check.name}", check.points
+    def _judge(self, prepared: PreparedExercise, cases: CaseSet, hidden: bool, run: ChildRun,
+               child_report: ChildReport | None) -> list[TestResult]:
+        exercise = prepared.exercise
+        if not hidden and child_report is None:
+            reason = f"your code stopped the grading of this exercise: {run.failure}."
+            return [TestResult(f"{exercise.id}: {exercise.title}", exercise.id, 0,
+                               prepared.points, "failed", f"{exercise.id}: {reason}")]
+        if hidden:  # a name and passed or failed: nothing of the inputs, values or errors
+            tests = []
+            for check, start, end in prepared.hidden_checks:
+                passed = child_report is not None and judge(
+                    exercise, cases.cases[start:end], child_report.outcomes[start:end],
+                    child_report.presence, expected=cases.expected[start:end]).passed
+                tests.append(_hidden_test(prepared, check, passed))
+            return tests
+        verdict = judge(exercise, cases.cases, child_report.outcomes, child_report.presence,
+                        expected=cases.expected)
+        _explain_cell_errors(verdict, child_report.own_errors)
+        return [TestResult(f"{exercise.id}: {exercise.title}", exercise.id,
+                           prepared.points if verdict.passed else 0, prepared.points,
+                           "passed" if verdict.passed else "failed", format_result(verdict))]
 
-    def _judge(self, prepared: PreparedExercise, run: ChildRun) -> list[TestResult]:
-        result = run.result
-        presence = Presence(missing=list(result.get("missing", [])),
-                            not_callable=[tuple(x) for x in result.get("not_callable", [])],
-                            defined=list(result.get("defined", [])),
-                            placeholders=result.get("placeholders"),
-                            unwritten=list(result.get("unwritten", [])))
-        outcomes = [Outcome(**o) for o in decode_outcomes(run)]
-        own_errors = result.get("own_errors", [])
-        tests = []
-        for check, start, end in prepared.groups:
-            name, points = self._test_name(prepared, check)
-            verdict = judge(
-                prepared.exercise, prepared.cases[start:end], outcomes[start:end], presence,
-                expected=prepared.expected[start:end], show_inputs=check is None,
-                title=prepared.exercise.title if check is None else f"hidden: {check.name}",
-            )
-            _explain_cell_errors(verdict, own_errors)
-            tests.append(TestResult(name, prepared.exercise.id, points if verdict.passed else 0,
-                                    points, "passed" if verdict.passed else "failed",
-                                    format_result(verdict), hidden=check is not None))
-        return tests
+
+def _hidden_test(prepared: PreparedExercise, check: HiddenCheck, passed: bool) -> TestResult:
+    name = f"{prepared.exercise.id} hidden: {check.name}"
+    return TestResult(name, prepared.exercise.id, check.points if passed else 0, check.points,
+                      "passed" if passed else "failed",
+                      f"{name}: {'passed' if passed else 'failed'}", hidden=True)
+
+
+def decode_report(run: ChildRun, n_cases: int) -> ChildReport:
+    """The child's last result record, decoded and checked; Interference if it is not what an
+    honest child sends."""
+    results = [data for kind, data in run.records if kind == "result"]
+    if not results:
+        raise Interference("no result")
+    document, arrays = unpack(results[-1])
+    report = from_plain(ChildReport, document)
+    if report.outcomes and len(report.outcomes) != n_cases:
+        raise Interference(f"{len(report.outcomes)} outcomes for {n_cases} cases")
+    for outcome in report.outcomes:
+        outcome.value = decode(outcome.value, arrays)
+        if outcome.gradient is not None:
+            outcome.gradient = tuple(decode(g, arrays) for g in outcome.gradient)
+    return report
+
+
+def _setup_errors(run: ChildRun) -> list[str]:
+    """The errors of the instructor's setup cells, from the record the child sent before any
+    learner code ran (anything later could be forged)."""
+    for kind, data in run.records:
+        if kind == "step" and data.startswith(b"block "):
+            return []
+        if kind == "setup":
+            try:
+                errors = json.loads(data)
+            except ValueError:
+                return []
+            return [str(e)[:300] for e in errors] if isinstance(errors, list) else []
+    return []
+
+
+def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
+    """The folder named on the command line that a submission was found in (None for a file
+    named directly)."""
+    for root in roots:
+        if root.is_dir() and not root.is_symlink() and (path == root or root in path.parents):
+            return root
+    return None
 
 
 def _explain_cell_errors(verdict: ExerciseResult, own_errors: list[str]) -> None:

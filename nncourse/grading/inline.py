@@ -29,7 +29,7 @@ from typing import Any
 
 from nncourse.grading.evaluate import ExerciseResult, run_inline
 from nncourse.grading.messages import format_result, status_word
-from nncourse.grading.spec import exercises_of_topic, get_exercise
+from nncourse.grading.catalog import exercises_of_topic, get_exercise
 
 RAISE_VARIABLE = "NNCOURSE_CHECKS_RAISE"
 _hints_shown: dict[str, int] = {}

@@ -12,6 +12,8 @@ This module needs nothing but the standard library, so reading answers stays fas
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,14 +125,56 @@ def parse_notebook(text: str) -> Notebook:
     return Notebook(cells=cells, metadata=metadata if isinstance(metadata, dict) else {})
 
 
-def read_notebook(path: str | Path) -> Notebook:
-    """Read and parse a notebook file (see `parse_notebook`)."""
+def read_notebook(path: str | Path, inside: str | Path | None = None) -> Notebook:
+    """Read and parse a notebook file (see `parse_notebook`).
+
+    Only a regular file is read, and at most `MAX_NOTEBOOK_BYTES` of it: a FIFO, a device, a
+    socket or a folder is refused (NotebookDamage) without reading or waiting on it, and so is a
+    link that points out of the folder `inside` (the submissions folder), if given."""
     path = Path(path)
+    if inside is not None:
+        target, folder = Path(os.path.realpath(path)), Path(os.path.realpath(inside))
+        if folder not in target.parents:
+            raise NotebookDamage("it is a link to a file outside the submissions folder: not read")
     try:
-        size = path.stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
-            raise NotebookDamage(f"the file is too large to be a notebook ({size} bytes)")
-        raw = path.read_bytes()
+        kind = _file_kind(os.stat(path).st_mode)
+        if kind is not None:
+            raise NotebookDamage(f"it is {kind}, not a regular file: not read")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
         raise NotebookDamage(f"the file cannot be read ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        kind = _file_kind(status.st_mode)
+        if kind is not None:  # it was swapped for something else after the first look
+            raise NotebookDamage(f"it is {kind}, not a regular file: not read")
+        if status.st_size > MAX_NOTEBOOK_BYTES:
+            raise NotebookDamage(f"the file is too large to be a notebook ({status.st_size} bytes)")
+        raw = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(raw) > MAX_NOTEBOOK_BYTES:
+        raise NotebookDamage("the file is too large to be a notebook")
     return parse_notebook(raw.decode("utf-8", errors="replace"))
+
+
+def _file_kind(mode: int) -> str | None:
+    """None for a regular file; otherwise what it is, in words."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, words in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                        (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "not a file"
+
+
+def submission_files(folder: Path) -> list[Path]:
+    """Every entry named `*.ipynb` under a folder, in name order, without following links to
+    folders and without checkpoint folders (whatever the entry is: `read_notebook` decides)."""
+    found = []
+    for current, folders, names in os.walk(folder, followlinks=False):
+        folders[:] = sorted(f for f in folders if f != ".ipynb_checkpoints")
+        found.extend(Path(current) / n for n in names if n.endswith(".ipynb"))
+        found.extend(Path(current) / f for f in folders
+                     if f.endswith(".ipynb") and os.path.islink(Path(current) / f))
+    return sorted(found)

@@ -123,7 +123,7 @@ def release_notebook(solution: dict, assignment: str) -> dict:
 def solution_problems(path: str | Path) -> list[str]:
     """What is wrong with a solution notebook, as sentences (an empty list when all is well)."""
     from nncourse.grading.notebook_json import parse_notebook
-    from nncourse.grading.spec import exercises_of_topic, get_exercise
+    from nncourse.grading.catalog import exercises_of_topic, get_exercise
 
     path = Path(path)
     notebook = parse_notebook(path.read_text(encoding="utf-8"))

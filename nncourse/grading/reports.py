@@ -143,6 +143,7 @@ def write_reports(batch: BatchReport, outdir: str | Path) -> Path:
         "learners": len(by_learner),
         "submissions": len(batch.submissions),
         "fully_graded": batch.fully_graded,
+        "sandbox": batch.sandbox,
         "seconds": round(batch.seconds, 3),
         "pass_rates": rates,
         "problems": {r.learner: r.problem for r in batch.submissions if r.problem},

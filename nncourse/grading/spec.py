@@ -1,4 +1,4 @@
-"""What an exercise is: its cases, its reference answer, its hints; and the registry of exercises.
+"""What an exercise is: its cases, its reference answer, its hints.
 
 An `Exercise` says what the learner defines (`names`), how to call it (`call`), on which inputs
 (`cases` plus `random_cases` drawn from a seeded generator), what the right answer is
@@ -7,7 +7,8 @@ and what to tell a learner who is stuck (`hints`, and a `hint` per case). The sa
 drives the inline check in the notebook and the grader.
 
 Exercise ids are "<topic>.<name>", e.g. "01-weighted_sum"; the topic is the notebook's number.
-Specifications live in `nncourse/exercises/topicNN_*.py` and register themselves on import.
+Specifications live in `nncourse/exercises/topicNN_*.py` and register themselves there, in the
+registry of `nncourse.exercises`; the grading code finds them through `catalog`.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ class Exercise:
     points: int = 1
     seed: int = 0
     reveal_expected: bool | None = None
+    may_not_use: tuple[str, ...] = ()
+    allowed: str = "numpy and plain Python"
 
     def __post_init__(self):
         if not EXERCISE_ID.fullmatch(self.id):
@@ -180,57 +183,4 @@ class HiddenCheck:
     points: int = 1
 
 
-_REGISTRY: dict[str, Exercise] = {}
-
-
-def register(exercise: Exercise) -> Exercise:
-    """Add an exercise to the registry (a topic module calls this for each of its exercises)."""
-    known = _REGISTRY.get(exercise.id)
-    if known is not None and known.reference.__module__ != exercise.reference.__module__:
-        raise CourseError(
-            f"Two exercises have the id {exercise.id!r} "
-            f"({known.reference.__module__} and {exercise.reference.__module__})."
-        )
-    _REGISTRY[exercise.id] = exercise
-    return exercise
-
-
-def get_exercise(exercise_id: str) -> Exercise:
-    """The exercise with this id; the topic modules are imported the first time."""
-    if exercise_id not in _REGISTRY:
-        from nncourse.exercises import load_all
-
-        load_all()
-    try:
-        return _REGISTRY[exercise_id]
-    except KeyError:
-        valid = ", ".join(sorted(_REGISTRY)) or "none"
-        written_with_dot = exercise_id.replace(".", "-", 1)
-        if written_with_dot in _REGISTRY:
-            raise CourseError(f"There is no exercise {exercise_id!r}: exercise ids are written "
-                              f"with '-', as in {written_with_dot!r}.") from None
-        raise CourseError(
-            f"There is no exercise {exercise_id!r}. Known exercises: {valid}."
-        ) from None
-
-
-def exercises_of_topic(topic: str) -> list[Exercise]:
-    """Every exercise of a topic ("01"), in the order the topic module registered them."""
-    from nncourse.exercises import load_all
-
-    load_all()
-    return [e for e in _REGISTRY.values() if e.topic == topic]
-
-
-def all_exercises() -> list[Exercise]:
-    """Every registered exercise."""
-    from nncourse.exercises import load_all
-
-    load_all()
-    return list(_REGISTRY.values())
-
-
-__all__ = [
-    "Case", "Exercise", "GradientCheck", "HiddenCheck", "register", "get_exercise",
-    "exercises_of_topic", "all_exercises",
-]
+__all__ = ["Case", "Exercise", "GradientCheck", "HiddenCheck"]
