@@ -23,7 +23,8 @@ import numpy as np
 
 from nncourse import data
 from nncourse.errors import CourseError
-from nncourse.grading.spec import Case, Exercise, register
+from nncourse.exercises import register
+from nncourse.grading.spec import Case, Exercise
 from nncourse.network import mlp
 from nncourse.optim import get_optimizer
 from nncourse.training import fit
