@@ -1,8 +1,9 @@
 """The training playground: a small network learns a 2-D data set while you watch.
 
 Choose a data set and its noise, the hidden layers, the activation, the learning rate, the batch
-size and the optimiser; press play. Every frame trains a few epochs with the engine
-(`nncourse.training.fit`, cross-entropy on a softmax output) and redraws:
+size, the optimiser and a weight penalty (L2 or L1, `nncourse.penalties`); press play. Every
+frame trains a few epochs with the engine (`nncourse.training.fit`, cross-entropy on a softmax
+output) and redraws:
 
 - the decision boundary: every point of a grid coloured by the class probabilities the network
   gives it, with the training points on top (one marker shape per class);
@@ -23,6 +24,7 @@ from nncourse.data import blobs, circles, moons, spirals, standardize, train_tes
 from nncourse.errors import CourseError
 from nncourse.network import mlp
 from nncourse.optim import OPTIMIZERS, get_optimizer
+from nncourse.penalties import L1, L2
 from nncourse.training import fit, predicted_labels
 from nncourse.widgets.base import (
     CONTROL_LAYOUT, CONTROL_STYLE, App, button, dropdown, float_slider, log_slider,
@@ -36,6 +38,10 @@ BATCH_SIZES = (("full batch", "full"), ("1", 1), ("4", 4), ("8", 8), ("16", 16),
                ("64", 64))
 # blue, vermillion, green
 CLASS_COLOURS = np.array([[0.0, 0.447, 0.698], [0.835, 0.369, 0.0], [0.0, 0.620, 0.451]])
+# the weight penalty added to the loss: "none", or "L2 0.001" (its kind and strength λ)
+PENALTIES = (("none", "none"),) + tuple(
+    (f"{kind}, λ = {strength:g}", f"{kind} {strength:g}")
+    for kind in ("L2", "L1") for strength in (1e-4, 1e-3, 1e-2))
 GRID = 64           # the decision boundary is evaluated on GRID × GRID points
 LIMIT = 3.0         # standardised data is shown on [−3, 3]²
 MAX_LAYERS, MAX_WIDTH = 4, 16
@@ -91,7 +97,8 @@ class TrainingPlayground(App):
     title = "Training playground"
 
     def __init__(self, dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                 optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(), show=None):
+                 optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, penalty="none",
+                 hide=(), show=None):
         if dataset not in DATASETS:
             raise CourseError(f"Unknown data set {dataset!r}; "
                               f"choose one of: {', '.join(DATASETS)}.")
@@ -116,6 +123,7 @@ class TrainingPlayground(App):
             "lr": log_slider("learning rate η", lr, -3, 0),
             "batch_size": dropdown("batch size", BATCH_SIZES, batch_size),
             "optimizer": dropdown("optimiser", OPTIMIZERS, optimizer),
+            "penalty": dropdown("weight penalty", PENALTIES, _checked_penalty(penalty)),
             "epochs_per_step": widgets.IntSlider(value=epochs_per_step, min=1, max=20,
                                                  description="epochs / step", style=CONTROL_STYLE,
                                                  layout=CONTROL_LAYOUT),
@@ -168,6 +176,15 @@ class TrainingPlayground(App):
         value = self.controls["batch_size"].value
         return None if value == "full" else value
 
+    @property
+    def penalty(self):
+        """The chosen weight penalty as the engine's object (L2(λ) or L1(λ)), or None."""
+        value = self.controls_value("penalty")
+        if value == "none":
+            return None
+        kind, strength = value.split()
+        return (L2 if kind == "L2" else L1)(float(strength))
+
     def train(self, epochs: int) -> None:
         """Train `epochs` more epochs with the engine's loop.
 
@@ -179,7 +196,7 @@ class TrainingPlayground(App):
                 history = fit(self.net, self.X_train, self.y_train, loss="categorical_crossentropy",
                               optimizer=self.optimizer, epochs=int(epochs),
                               batch_size=self.batch_size, seed=self.shuffle,
-                              validation_data=(self.X_val, self.y_val))
+                              validation_data=(self.X_val, self.y_val), penalty=self.penalty)
         except CourseError:
             self.net.set_weights(before)
             self.optimizer.reset()
@@ -411,16 +428,28 @@ class TrainingPlayground(App):
             predicted_labels(self.net.forward(self.X_val), self.net) == self.y_val))
 
 
+def _checked_penalty(value) -> str:
+    """"none", "L2 0.001", … as the control's value, or a sentence listing the choices."""
+    allowed = [choice for _, choice in PENALTIES]
+    if value is None:
+        return "none"
+    if value not in allowed:
+        raise CourseError(f"penalty must be one of: {', '.join(map(repr, allowed))}; "
+                          f"got {value!r}.")
+    return value
+
+
 def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01, batch_size=16,
-                        optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *, hide=(),
-                        show=None):
+                        optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *,
+                        penalty="none", hide=(), show=None):
     """Train a small network on 2-D data and watch the decision boundary, the losses and the
     weights.
 
     training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.01,
                         batch_size=16, optimizer="adam", seed=0)
     app.step() trains one frame (epochs_per_step epochs), app.run(100) trains 100 epochs,
-    app.reset() starts again; the play button trains frame after frame.
+    app.reset() starts again; the play button trains frame after frame. penalty="L2 0.001" (or
+    "L1 0.0001", …) adds a weight penalty to the loss, the engine's nncourse.penalties.
     """
     return TrainingPlayground(dataset, hidden, activation, lr, batch_size, optimizer, noise,
-                              epochs_per_step, seed, hide=hide, show=show)
+                              epochs_per_step, seed, penalty=penalty, hide=hide, show=show)
