@@ -18,7 +18,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "nncourse"
 ENGINE = {"activations", "losses", "layers", "network", "optim", "init", "training", "gradcheck",
-          "value", "data", "examples", "errors"}
+          "value", "data", "examples", "errors", "dropout", "penalties", "early_stopping",
+          "diagnostics", "digits", "failures"}
 
 
 def imports_of(path: Path, package: str | None = None) -> set[str]:

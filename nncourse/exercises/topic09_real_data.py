@@ -75,9 +75,12 @@ def _gradients_after(add, sizes, lam, seed, dropout):
     net.train()
     net.loss(X, y, "categorical_crossentropy")
     net.backward(y, "categorical_crossentropy")
+    before = [np.array(grad, dtype=float) for grad in net.gradients()]
     if add(net, lam) is not None:
         raise CourseError("add_weight_decay changes the gradients in place (layer.dW) and "
                           "returns nothing; yours returned a value.")
+    if all(np.array_equal(a, b) for a, b in zip(before, net.gradients())):
+        return None                   # nothing changed: not written yet (λ > 0 in every case)
     return {f"{name[:-1]}d{name[-1]}": np.array(grad, dtype=float)
             for (name, _), grad in zip(net.named_parameters(), net.gradients())}
 
@@ -104,7 +107,6 @@ WEIGHT_DECAY = register(Exercise(
                   "biases were changed: the penalty is on the weights only."),
         Case("2 → 8 → 6 → 3, λ = 0.01", ([2, 8, 6, 3], 0.01, 1, None),
              hint="Every layer with weights gets its own λ·W, the last one too."),
-        Case("λ = 0 changes nothing", ([2, 5, 3], 0.0, 2, None)),
         Case("2 → 8 → Dropout → 3, λ = 0.05", ([2, 8, 3], 0.05, 3, 0.5),
              hint="A Dropout layer has no weights (layer.params is empty): skip it."),
     ),
@@ -161,19 +163,19 @@ EARLY_STOPPING = register(Exercise(
     call=learner_early_stopping,
     cases=(
         Case("100 digits, 64 → 32 → 10, no penalty, patience 5",
-             ("100 digits", [64, 32, 10], None, 0.01, 0.0, 100, 5),
+             ("100 digits", [64, 32, 10], None, 0.01, 0.0, 60, 5),
              hint="The plain network overfits, so training must stop 5 epochs after the best "
                   "one. Record the validation loss after each epoch's step, count the epochs "
                   "from 1, and put the best epoch's weights back before you return."),
-        Case("100 digits with an L2 penalty λ = 0.01, patience 5",
-             ("100 digits", [64, 32, 10], None, 0.01, 0.01, 60, 5),
+        Case("spirals with an L2 penalty λ = 0.01, patience 5",
+             ("spirals", [2, 16, 3], None, 0.05, 0.01, 60, 5),
              hint="With λ > 0 your add_weight_decay runs after backward and before the step. If "
                   "only this case fails, look at exercise 1 again."),
         Case("spirals, patience 3", ("spirals", [2, 16, 3], None, 0.05, 0.0, 80, 3),
              hint="A new best must be strictly lower than the best so far; count the epochs "
                   "without improvement since the last best, and stop when they reach patience."),
-        Case("100 digits with Dropout(0.5), patience 5",
-             ("100 digits", [64, 32, 10], 0.5, 0.01, 0.0, 100, 5),
+        Case("spirals with Dropout(0.5), patience 5",
+             ("spirals", [2, 32, 3], 0.5, 0.05, 0.0, 60, 5),
              hint="Dropout must be on for the training step (net.train()) and off for the "
                   "validation loss (net.eval()): the validation loss is the network's real "
                   "score, with every neuron taking part."),
@@ -229,10 +231,9 @@ DIGITS = register(Exercise(
     arg_names=("seed",),
     reference=lambda seed: REACHED,
     call=learner_digits,
-    cases=(Case("the digits split with seed 0", (0,)),
-           Case("the digits split with seed 1 (other images in each part)", (1,),
-                hint="Your settings must work for another split of the same data too: choose "
-                     "them on the validation part, not by luck.")),
+    cases=(Case("the digits split with seed 1 (other images in each part than in the notebook)",
+                (1,), hint="Your settings must work for another split of the same data too: "
+                           "choose them on the validation part, not by luck."),),
     hints=(
         ("Build a network with 64 inputs and 10 softmax outputs, and train it with your "
          "train_with_early_stopping on the training and validation parts you are given."),
