@@ -224,7 +224,7 @@ def main():
             line += (f" {r['torch64_1']:10.4f} {r['torch64_default']:10.4f}"
                      f" {r['torch32_default']:9.4f} {r['nncourse'] / best:16.2f}")
         print(line)
-    print("targets: nncourse/numpy ≤ 1.25; "
+    print("targets: nncourse/numpy ≤ 1.15; "
           "nncourse/best torch float64 ≤ 1.0 (full batch), ≤ 0.5 (mini-batch 32)")
     if threads is None:
         print("PyTorch not installed: its columns are left out (pip install '.[compare]').")

@@ -14,10 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.errors import CourseError, unknown_name
+from nncourse.errors import CourseError
+from nncourse.registry import Registry
 
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 _GELU_CUBIC = 0.044715
+# Probabilities in backward are kept inside [TINY, 1 − 2⁻⁵³], as a loss's dL/dp keeps them: where
+# an output rounds to exactly 0 or 1 the factors a and 1 − a stay positive, so dL/da · da/dz keeps
+# its right value instead of 0 · ∞. Away from those two ends nothing changes.
+_TINY = float(np.finfo(float).tiny)
+_ONE_BELOW = float(np.nextafter(1.0, 0.0))
 
 
 # ---------------------------------------------------------------- plain functions
@@ -95,11 +101,22 @@ def _gelu_inner(z):
 # ---------------------------------------------------------------- classes
 
 class Activation:
-    """An activation function with its derivative. Subclasses set `name` and `output_range`."""
+    """An activation function with its derivative. Subclasses set `name` and `output_range`.
+
+    `elementwise`: each output depends only on its own z (softmax is the exception).
+    `default_init`: how a Dense layer with this activation starts its weights unless told
+    ("xavier" suits sigmoid and tanh, "he" suits the ReLU family, which zeroes about half its
+    inputs).
+    `label_threshold`: a single output at or above it means class 1 (0.5 for a probability,
+    0 for a score).
+    """
 
     name = "activation"
     output_range = "(−∞, ∞)"
     elementwise = True
+    default_init = "xavier"
+    label_threshold = 0.0
+    kinks: tuple = ()  # the z where the function has a corner and no derivative
 
     def forward(self, z):
         raise CourseError(f"{type(self).__name__} does not define forward().")
@@ -138,6 +155,7 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
     output_range = "(0, 1)"
+    label_threshold = 0.5
 
     def forward(self, z):
         return sigmoid(z)
@@ -147,6 +165,7 @@ class Sigmoid(Activation):
         return s * (1.0 - s)
 
     def backward(self, z, a, grad_a):
+        a = np.clip(a, _TINY, _ONE_BELOW)
         return grad_a * a * (1.0 - a)
 
 
@@ -170,6 +189,8 @@ class ReLU(Activation):
     """f(z) = max(0, z); f'(z) = 1 for z > 0, else 0 (we take 0 at z = 0, as PyTorch does)."""
 
     name = "relu"
+    default_init = "he"
+    kinks = (0.0,)
     output_range = "[0, ∞)"
 
     def forward(self, z):
@@ -186,6 +207,8 @@ class LeakyReLU(Activation):
     """f(z) = z for z > 0, else α·z; f'(z) = 1 for z > 0, else α. Its gradient never dies."""
 
     name = "leaky_relu"
+    default_init = "he"
+    kinks = (0.0,)
 
     def __init__(self, alpha: float = 0.01):
         self.alpha = float(alpha)
@@ -228,6 +251,7 @@ class Softmax(Activation):
         return np.diag(a) - np.outer(a, a)
 
     def backward(self, z, a, grad_a):
+        a = np.maximum(a, _TINY)
         return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
 
 
@@ -240,6 +264,7 @@ class GELU(Activation):
     """
 
     name = "gelu"
+    default_init = "he"
     output_range = "[−0.17, ∞)"
 
     def forward(self, z):
@@ -257,6 +282,7 @@ class Swish(Activation):
     """Swish(z) = z·σ(z); derivative σ(z) + z·σ(z)·(1 − σ(z))."""
 
     name = "swish"
+    default_init = "he"
     output_range = "[−0.28, ∞)"
 
     def forward(self, z):
@@ -268,17 +294,13 @@ class Swish(Activation):
         return s + z * s * (1.0 - s)
 
 
-ACTIVATIONS: dict[str, type[Activation]] = {
-    "identity": Identity,
-    "linear": Identity,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "softmax": Softmax,
-    "gelu": GELU,
-    "swish": Swish,
-}
+ACTIVATIONS = Registry("activation", {
+    cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, GELU, Swish)
+}, aliases={"linear": "identity", "none": "identity", "logistic": "sigmoid", "lrelu": "leaky_relu",
+            "silu": "swish"})
+
+# The activations that act on each number alone (all but softmax): what a single neuron can use.
+ELEMENTWISE_ACTIVATIONS = ACTIVATIONS.names(lambda cls: cls.elementwise)
 
 
 def get_activation(activation: str | Activation | None) -> Activation:
@@ -290,8 +312,4 @@ def get_activation(activation: str | Activation | None) -> Activation:
         return activation
     if isinstance(activation, type) and issubclass(activation, Activation):
         return activation()
-    if isinstance(activation, str):
-        key = activation.strip().lower().replace("-", "_").replace(" ", "_")
-        if key in ACTIVATIONS:
-            return ACTIVATIONS[key]()
-    raise unknown_name("activation", activation, list(ACTIVATIONS))
+    return ACTIVATIONS.lookup(activation)()

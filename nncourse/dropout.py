@@ -65,6 +65,7 @@ class Dropout:
         return {}
 
     n_params = 0
+    frozen = frozenset()  # nothing to hold fixed
 
     def connect(self, width: int) -> None:
         """Take the width of the layer below (a network calls this when it is built)."""
@@ -75,7 +76,7 @@ class Dropout:
         return (self.name or "dropout", "-", f"(n, {self.width})", f"dropout p={self.rate:g}", "0")
 
     # ------------------------------------------------------------ forward and backward
-    def forward_batch(self, X):
+    def _forward(self, X):
         """Training: A = X ⊙ mask / (1 − p), a fresh mask each call. Evaluation: A = X."""
         self.X = X
         if self.training and self.rate > 0.0:
@@ -88,21 +89,26 @@ class Dropout:
         return self.a
 
     def forward(self, X):
-        """The forward pass on one matrix (rows are samples)."""
-        X = np.asarray(X, dtype=float)
+        """The forward pass on one matrix (rows are samples); the layer keeps its own copy."""
+        X = np.array(X, dtype=float)
         if X.ndim == 1:
-            return self.forward_batch(X[None, :])[0]
-        return self.forward_batch(X)
+            return self._forward(X[None, :])[0].copy()
+        return self._forward(X).copy()
 
-    def backward(self, grad_a, input_gradient: bool = True):
+    def backward(self, grad_a):
         """dX = dA ⊙ mask / (1 − p) with the mask of the last forward pass (dX = dA without one)."""
         if self.a is None:
             raise CourseError(f"{self.label}: run forward before backward "
                               "(backward needs the mask of the forward pass).")
-        grad_a = np.asarray(grad_a, dtype=float).reshape(self.a.shape)
+        grad_a = np.asarray(grad_a, dtype=float)
+        if grad_a.size != self.a.size:
+            raise CourseError(f"{self.label}: the gradient has shape {grad_a.shape} but the "
+                              f"layer's output has shape {self.a.shape}; they must match.")
+        return self._backward(grad_a.reshape(self.a.shape))
+
+    def _backward(self, grad_a):
+        """Backward from a checked dL/dA shaped like the cached output."""
         self.da = grad_a
-        if not input_gradient:
-            return None
         return grad_a * self.mask if self.mask is not None else grad_a
 
     __call__ = forward

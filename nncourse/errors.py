@@ -9,9 +9,3 @@ what was wrong and what was expected. It is a `ValueError`, so ordinary `except 
 class CourseError(ValueError):
     """A mistake in how the engine was called, explained in plain words."""
 
-
-def unknown_name(kind: str, name: object, valid: list[str]) -> CourseError:
-    """The error for a name that is not in a registry: it lists the valid names."""
-    return CourseError(
-        f"Unknown {kind} {name!r}. Valid {kind} names are: {', '.join(sorted(valid))}."
-    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncourse.errors import unknown_name
+from nncourse.registry import Registry
 
 
 def _fans(shape) -> tuple[int, int]:
@@ -57,22 +57,15 @@ def he(shape, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape)
 
 
-INITIALIZERS = {
-    "zeros": zeros,
-    "constant": constant,
-    "uniform": uniform,
-    "normal": normal,
-    "xavier": xavier,
-    "glorot": xavier,
+INITIALIZERS = Registry("initialiser", {
+    "zeros": zeros, "constant": constant, "uniform": uniform, "normal": normal, "xavier": xavier,
     "he": he,
-}
+}, aliases={"zero": "zeros", "glorot": "xavier", "glorot_uniform": "xavier",
+            "xavier_uniform": "xavier", "kaiming": "he", "he_normal": "he", "gaussian": "normal"})
 
 
 def get_initializer(name):
-    """Look an initialiser up by name ("he", "xavier", …), or pass a function through."""
+    """Look an initialiser up by name ("he", "xavier", "glorot", …), or pass a function through."""
     if callable(name):
         return name
-    key = str(name).strip().lower()
-    if key in INITIALIZERS:
-        return INITIALIZERS[key]
-    raise unknown_name("initialiser", name, list(INITIALIZERS))
+    return INITIALIZERS.lookup(name)

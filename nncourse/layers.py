@@ -26,16 +26,19 @@ from nncourse.activations import Activation, get_activation
 from nncourse.errors import CourseError
 from nncourse.init import get_initializer
 
-_RELU_LIKE = {"relu", "leaky_relu", "gelu", "swish"}
+
+# A layer's weights may take at most this much memory (a 100 000 × 100 000 layer would need 80 GB).
+MAX_WEIGHT_BYTES = 4 * 10**9
 
 
-def as_float_matrix(X, what: str = "input") -> np.ndarray:
-    """X as a float64 array, refusing text, NaN and infinity with a plain sentence."""
+def as_float_matrix(X, what: str = "input", *, copy: bool = False) -> np.ndarray:
+    """X as a float64 array (a copy if asked), refusing text, ragged lists, NaN and infinity with
+    a plain sentence."""
     try:
-        X = np.asarray(X, dtype=float)
+        X = np.array(X, dtype=float) if copy else np.asarray(X, dtype=float)
     except (TypeError, ValueError):
-        raise CourseError(f"The {what} must be numbers "
-                          "(a list or numpy array of floats).") from None
+        raise CourseError(f"The {what} must be numbers in a rectangular table "
+                          "(a list of rows of equal length, or a numpy array of floats).") from None
     if X.size == 0:
         raise CourseError(f"The {what} is empty; give at least one sample.")
     if not np.all(np.isfinite(X)):
@@ -43,6 +46,15 @@ def as_float_matrix(X, what: str = "input") -> np.ndarray:
             f"The {what} contains NaN or infinity; clean or fill those values before using them."
         )
     return X
+
+
+def check_finite(output, what: str) -> None:
+    """Refuse an output that overflowed (inputs or weights so large that z is ±∞ or NaN)."""
+    if not np.all(np.isfinite(output)):
+        raise CourseError(
+            f"{what} is not a finite number: the weighted sums overflowed (inputs or weights too "
+            "large for float64). Scale the inputs, for example with data.standardize."
+        )
 
 
 class Neuron:
@@ -54,8 +66,17 @@ class Neuron:
     """
 
     def __init__(self, weights, bias: float = 0.0, activation: str | Activation = "relu"):
-        self.weights = as_float_matrix(weights, "neuron's weights").reshape(-1)
-        self.bias = float(bias)
+        weights = as_float_matrix(weights, "neuron's weights")
+        if weights.ndim != 1:
+            raise CourseError(
+                f"A neuron's weights are one list of numbers, one per input; got shape "
+                f"{weights.shape}. For several neurons use Dense.from_weights(W, b)."
+            )
+        self.weights = weights.copy()
+        bias_array = as_float_matrix(bias, "neuron's bias")
+        if bias_array.ndim != 0:
+            raise CourseError(f"A neuron has one bias, a single number; got {bias!r}.")
+        self.bias = float(bias_array)
         self.activation = get_activation(activation)
         self.z = None
 
@@ -76,8 +97,10 @@ class Neuron:
 
     def forward(self, x):
         """a = f(z): the neuron's output."""
-        self.z = self.weighted_sum(x)
-        a = self.activation.forward(self.z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.z = self.weighted_sum(x)
+            a = self.activation.forward(self.z)
+        check_finite(a, "This neuron's output")
         return float(a) if np.ndim(a) == 0 else a
 
     __call__ = forward
@@ -88,24 +111,33 @@ class Neuron:
 
 
 class Dense:
-    """A fully connected layer: every neuron sees every input. A = f(X @ W + b)."""
+    """A fully connected layer: every neuron sees every input. A = f(X @ W + b).
+
+    `W` and `b` are the layer's own arrays: assigning `layer.W = …` copies the new numbers into
+    them (same shape only), so an optimiser that holds them keeps moving the layer.
+    `freeze()` holds the parameters fixed (`freeze("b")` only the biases): backward still computes
+    their gradients, but `Sequential.gradients()` gives None for them and every optimiser leaves a
+    parameter whose gradient is None where it is.
+    """
+
+    PARAMETER_NAMES = ("W", "b")
 
     def __init__(self, n_inputs: int, n_neurons: int, activation: str | Activation = "identity",
                  *, init=None, seed=None, rng=None, name: str | None = None):
         for label, count in (("inputs", n_inputs), ("neurons", n_neurons)):
-            if not isinstance(count, (int, np.integer)) or count < 1:
+            if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 1:
                 raise CourseError(f"A Dense layer needs a whole number ≥ 1 of {label}; "
                                   f"got {count!r}.")
         self.activation = get_activation(activation)
         if rng is None:
             rng = np.random.default_rng(seed)
         if init is None:
-            init = "he" if self.activation.name in _RELU_LIKE else "xavier"
+            init = self.activation.default_init
         self.init = init
-        self.W = np.asarray(get_initializer(init)((int(n_inputs), int(n_neurons)), rng=rng),
-                            dtype=float)
-        self.b = np.zeros(int(n_neurons))
         self.name = name
+        self._W = _weights_array(init, (int(n_inputs), int(n_neurons)), rng, self.label)
+        self._b = np.zeros(int(n_neurons))
+        self.frozen: frozenset = frozenset()
         self._clear_cache()
 
     @classmethod
@@ -121,22 +153,67 @@ class Dense:
                 f"give one bias per neuron."
             )
         layer = cls(W.shape[0], W.shape[1], activation, init="zeros", name=name)
-        layer.W[...] = W
-        layer.b[...] = b
+        layer._W[...] = W
+        layer._b[...] = b
         return layer
 
     def _clear_cache(self):
         self.X = self.z = self.a = None
         self.da = self.dz = self.dW = self.db = None
 
+    # ------------------------------------------------------------ parameters
+    @property
+    def W(self) -> np.ndarray:
+        """The weights, shaped (inputs, neurons): column j holds neuron j's weights."""
+        return self._W
+
+    @W.setter
+    def W(self, value):
+        self._W[...] = self._checked_parameter("W", value, self._W.shape, "(inputs, neurons)")
+
+    @property
+    def b(self) -> np.ndarray:
+        """The biases, shaped (neurons,): one per neuron."""
+        return self._b
+
+    @b.setter
+    def b(self, value):
+        self._b[...] = self._checked_parameter("b", value, self._b.shape, "(neurons,)")
+
+    def _checked_parameter(self, key, value, shape, layout) -> np.ndarray:
+        value = as_float_matrix(value, f"new value of {self.label}.{key}")
+        if value.shape != shape:
+            raise CourseError(
+                f"{self.label}.{key} has shape {shape} {layout}, but the new value has shape "
+                f"{value.shape}; give the same shape (a layer of another size is a new Dense)."
+            )
+        return value
+
+    def freeze(self, *names: str) -> Dense:
+        """Hold parameters fixed during training: freeze() holds W and b, freeze("b") the biases."""
+        self.frozen = self.frozen | self._parameter_names(names)
+        return self
+
+    def unfreeze(self, *names: str) -> Dense:
+        """Let frozen parameters train again: unfreeze() frees both, unfreeze("W") the weights."""
+        self.frozen = self.frozen - self._parameter_names(names)
+        return self
+
+    def _parameter_names(self, names) -> frozenset:
+        unknown = [name for name in names if name not in self.PARAMETER_NAMES]
+        if unknown:
+            raise CourseError(f"{self.label} has the parameters 'W' and 'b'; "
+                              f"there is no {unknown[0]!r}.")
+        return frozenset(names or self.PARAMETER_NAMES)
+
     # ------------------------------------------------------------ shape facts
     @property
     def n_inputs(self) -> int:
-        return self.W.shape[0]
+        return self._W.shape[0]
 
     @property
     def n_neurons(self) -> int:
-        return self.W.shape[1]
+        return self._W.shape[1]
 
     @property
     def label(self) -> str:
@@ -144,7 +221,7 @@ class Dense:
 
     @property
     def params(self) -> dict:
-        return {"W": self.W, "b": self.b}
+        return {"W": self._W, "b": self._b}
 
     @property
     def grads(self) -> dict:
@@ -152,12 +229,13 @@ class Dense:
 
     @property
     def n_params(self) -> int:
-        return self.W.size + self.b.size
+        return self._W.size + self._b.size
 
     # ------------------------------------------------------------ forward and backward
     def check_input(self, X) -> np.ndarray:
-        """X as a float matrix whose width is this layer's number of inputs, or a plain error."""
-        X = as_float_matrix(X, f"input of {self.label}")
+        """A copy of X as a float matrix whose width is this layer's number of inputs, or a plain
+        error. A copy, so that changing X afterwards cannot change what the layer remembers."""
+        X = as_float_matrix(X, f"input of {self.label}", copy=True)
         if X.ndim not in (1, 2) or X.shape[-1] != self.n_inputs:
             raise CourseError(
                 f"{self.label} expects {self.n_inputs} inputs per sample, "
@@ -166,29 +244,32 @@ class Dense:
         return X
 
     def forward(self, X):
-        """Z = X @ W + b, A = f(Z). A single sample (a 1-D x) gives a 1-D output."""
-        X = self.check_input(X)
-        if X.ndim == 1:
-            return self.forward_batch(X[None, :])[0]
-        return self.forward_batch(X)
+        """Z = X @ W + b, A = f(Z). A single sample (a 1-D x) gives a 1-D output.
 
-    def forward_batch(self, X):
+        The layer keeps its own copy of X, Z and A for backward; what it returns is yours to change.
+        """
+        X = self.check_input(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = self._forward(X[None, :] if X.ndim == 1 else X)
+        check_finite(A, f"The output of {self.label}")
+        return A[0].copy() if X.ndim == 1 else A.copy()
+
+    def _forward(self, X):
         """The forward pass on an already checked (n, inputs) float matrix; caches X, z, a."""
         self.X = X
-        self.z = X @ self.W + self.b
+        self.z = X @ self._W + self._b
         self.a = self.activation.forward(self.z)
         return self.a
 
-    def backward(self, grad_a, input_gradient: bool = True):
+    def backward(self, grad_a):
         """Given dL/dA, store dZ, dW, db and return dL/dX (the gradient for the layer below).
 
         dZ = dA ⊙ f'(Z);  dW = Xᵀ @ dZ;  db = Σ_rows dZ;  dX = dZ @ Wᵀ.
-        With input_gradient=False (the first layer, in training) dX is not needed and not computed.
         """
         if self.a is None:
             raise CourseError(f"{self.label}: run forward before backward "
                               "(backward needs the cached input).")
-        grad_a = np.asarray(grad_a, dtype=float)
+        grad_a = as_float_matrix(grad_a, f"gradient given to {self.label}'s backward")
         if grad_a.shape != self.a.shape:
             if grad_a.size == self.a.size:
                 grad_a = grad_a.reshape(self.a.shape)
@@ -197,20 +278,35 @@ class Dense:
                     f"{self.label}: the gradient has shape {grad_a.shape} "
                     f"but the layer's output has shape {self.a.shape}; they must match."
                 )
-        self.da = grad_a
-        dz = self.activation.backward(self.z, self.a, grad_a)
-        return self.backward_from_z(dz, input_gradient)
+        return self._backward(grad_a)
 
-    def backward_from_z(self, dz, input_gradient: bool = True):
+    def _backward(self, grad_a):
+        """Backward from a checked dL/dA shaped like the cached output."""
+        self.da = grad_a
+        return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a))
+
+    def backward_from_z(self, dz):
         """The part of backward after the activation: given dL/dZ, store dW, db, return dL/dX."""
         self.dz = dz
         self.dW = self.X.T @ dz
         self.db = dz.sum(axis=0)
-        return dz @ self.W.T if input_gradient else None
+        return dz @ self._W.T
 
     __call__ = forward
 
     def __repr__(self):
         name = f", name={self.name!r}" if self.name else ""
+        frozen = f", frozen={sorted(self.frozen)}" if self.frozen else ""
         return (f"Dense({self.n_inputs}, {self.n_neurons}, "
-                f"activation={self.activation.name!r}{name})")
+                f"activation={self.activation.name!r}{name}{frozen})")
+
+
+def _weights_array(init, shape, rng, label) -> np.ndarray:
+    """The starting weights from an initialiser, refusing a size that does not fit in memory."""
+    n_bytes = shape[0] * shape[1] * 8
+    if n_bytes > MAX_WEIGHT_BYTES:
+        raise CourseError(
+            f"{label}: {shape[0]:,} × {shape[1]:,} weights would take {n_bytes / 1e9:.0f} GB of "
+            f"memory (the limit is {MAX_WEIGHT_BYTES / 1e9:.0f} GB); use fewer inputs or neurons."
+        )
+    return np.array(get_initializer(init)(shape, rng=rng), dtype=float)

@@ -8,18 +8,29 @@ with respect to the prediction, side by side:
 
 The cross-entropies come in two flavours: from probabilities (what a sigmoid or softmax output
 gives) and from logits (`from_logits=True`: the raw scores before the activation), which is the
-numerically safest form. Look one up by name with `get_loss("mse")`.
+numerically safest form. A network whose output layer is a softmax (or sigmoid) still has its
+logits z cached, so `Sequential.loss` and `fit` compute the cross-entropy with them
+(`value_from_output`): exact however wrong the prediction. Look one up by name with
+`get_loss("mse")`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nncourse.activations import log_softmax, sigmoid, softmax
-from nncourse.errors import CourseError, unknown_name
+from nncourse.activations import sigmoid, softmax
+from nncourse.errors import CourseError
+from nncourse.registry import Registry
 
 # Probabilities are kept inside [EPS, 1 − EPS] before taking a logarithm, so log(0) never happens.
+# This caps a cross-entropy computed from probabilities at −log(1e-12) ≈ 27.63 per sample; computed
+# from logits (`value_from_logits`) it has no cap.
 EPS = 1e-12
+# A gradient divides by p: p is kept ≥ TINY, the smallest normal float64 (2.2e-308), so that
+# dL/dp stays finite; the softmax and sigmoid backward keep their outputs inside the same bounds,
+# so that dL/dp · dp/dz multiplies out to the right (p − y)/N even where p rounds to 0 or 1.
+TINY = float(np.finfo(float).tiny)
+ONE_BELOW = float(np.nextafter(1.0, 0.0))  # 1 − 2⁻⁵³, the largest float64 below 1
 
 
 def _as_pair(y_pred, y_true, loss_name: str):
@@ -45,9 +56,37 @@ def _n_samples(y_pred) -> int:
 
 
 class Loss:
-    """A loss function: `value` and `gradient`. Subclasses set `name`."""
+    """A loss function: `value` and `gradient`. Subclasses set `name`.
+
+    `classifies`: its targets are class labels, so training reports an accuracy.
+    `output_activation`: the activation the network's output layer must have for this loss
+    ("softmax", "sigmoid", "identity"), or None when any output suits it.
+    """
 
     name = "loss"
+    classifies = False
+    output_activation: str | None = None
+    probability_activation: str | None = None  # the activation whose probabilities it scores
+
+    def count(self, y_pred) -> int:
+        """N, how many terms the loss averages over: every number of the prediction."""
+        return np.size(y_pred)
+
+    def output_mismatch(self, activation: str, layer: str, n_outputs: int) -> str | None:
+        """Why an output layer with this activation does not suit the loss (a sentence saying
+        what to change), or None when it suits."""
+        wanted = self.output_activation
+        if wanted is None or activation == wanted:
+            return None
+        if wanted == "identity":
+            probability = self.probability_activation
+            return (f"{type(self).__name__}(from_logits=True) applies the {probability} itself and "
+                    f"needs raw scores from an identity output layer, but {layer} uses "
+                    f"{activation!r}: make the last activation \"identity\", or use "
+                    f"{type(self).__name__}() (from probabilities) with a {probability} output.")
+        return (f"{self.title} needs probabilities from a {wanted} output layer, but {layer} uses "
+                f"{activation!r}: make the last activation \"{wanted}\", or use "
+                f"{type(self).__name__}(from_logits=True) with an identity output.")
 
     def checked(self, y_pred, y_true):
         """Both arrays as float64 of one shape, or a plain error saying what is wrong."""
@@ -123,9 +162,12 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_crossentropy"
     title = "Binary cross-entropy"
+    classifies = True
+    probability_activation = "sigmoid"
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
+        self.output_activation = "identity" if self.from_logits else self.probability_activation
 
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
@@ -141,15 +183,25 @@ class BinaryCrossEntropy(Loss):
 
     def formula(self, y_pred, y_true) -> float:
         if self.from_logits:
-            s = y_pred
-            return float(np.mean(np.maximum(s, 0) - s * y_true + np.log1p(np.exp(-np.abs(s)))))
+            return self.value_from_logits(y_pred, y_true)
         p = np.clip(y_pred, EPS, 1 - EPS)
         return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)))
+
+    def value_from_output(self, p, s, y_true) -> float:
+        """The loss of a sigmoid output p = σ(s), from its logits s: 1 − p rounds to 0 long before
+        the true loss is large, so only the logits give it exactly."""
+        return self.value_from_logits(s, y_true)
+
+    @staticmethod
+    def value_from_logits(s, y_true) -> float:
+        """mean[max(s, 0) − s·y + log(1 + e^(−|s|))], which is −log σ(s) or −log(1 − σ(s)), exact
+        for any logit s."""
+        return float(np.mean(np.maximum(s, 0) - s * y_true + np.log1p(np.exp(-np.abs(s)))))
 
     def formula_gradient(self, y_pred, y_true):
         if self.from_logits:
             return (sigmoid(y_pred) - y_true) / y_pred.size
-        p = np.clip(y_pred, EPS, 1 - EPS)
+        p = np.clip(y_pred, TINY, ONE_BELOW)
         return (p - y_true) / (p * (1 - p)) / y_pred.size
 
     def __repr__(self):
@@ -192,9 +244,23 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
     title = "Categorical cross-entropy"
+    classifies = True
+    probability_activation = "softmax"
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
+        self.output_activation = "identity" if self.from_logits else self.probability_activation
+
+    def count(self, y_pred) -> int:
+        """N = n, the samples: the loss sums over the classes and averages over the samples."""
+        return _n_samples(y_pred)
+
+    def output_mismatch(self, activation: str, layer: str, n_outputs: int) -> str | None:
+        if n_outputs == 1:
+            return (f"{self.title} compares several classes, but {layer} has one output (a "
+                    "softmax of one number is always 1): give the last layer one output per "
+                    "class, or use binary cross-entropy with one sigmoid output.")
+        return super().output_mismatch(activation, layer, n_outputs)
 
     def checked(self, y_pred, y_true):
         y_pred = np.asarray(y_pred, dtype=float)
@@ -210,16 +276,36 @@ class CategoricalCrossEntropy(Loss):
 
     def formula(self, y_pred, y_true) -> float:
         if self.from_logits:
-            log_p = log_softmax(y_pred)
-        else:
-            log_p = np.log(np.maximum(y_pred, EPS))  # p ≤ 1 is already checked
+            return self.value_from_logits(y_pred, y_true)
+        log_p = np.log(np.maximum(y_pred, EPS))  # p ≤ 1 is already checked
         return float(-(y_true * log_p).sum() / _n_samples(y_pred))
+
+    def value_from_output(self, p, s, y_true) -> float:
+        """The loss of a softmax output p = softmax(s), exact however wrong the prediction: from
+        log p while every p is a normal float (log p is then right to the last digit), from the
+        logits s (log-softmax) once some p has rounded towards 0."""
+        if p.min() >= TINY:
+            return float(-np.vdot(y_true, np.log(p)) / _n_samples(p))
+        return self.value_from_logits(s, y_true)
+
+    @staticmethod
+    def value_from_logits(s, y_true) -> float:
+        """−(1/n)·Σ y·log_softmax(s): exact for any logits s, however small the true class's p.
+
+        With log_softmax(s)_k = s_k − m − log Σ_j e^(s_j − m) (m the row's largest logit), a row
+        costs (m + log Σ_j e^(s_j − m))·Σ_k y_k − Σ_k y_k·s_k.
+        """
+        s = np.atleast_2d(s)
+        y_true = np.asarray(y_true).reshape(s.shape)
+        m = s.max(axis=-1, keepdims=True)
+        log_sum = (m + np.log(np.exp(s - m).sum(axis=-1, keepdims=True)))[:, 0]
+        return float((log_sum @ y_true.sum(axis=-1) - np.vdot(y_true, s)) / s.shape[0])
 
     def formula_gradient(self, y_pred, y_true):
         n = _n_samples(y_pred)
         if self.from_logits:
             return (softmax(y_pred) - y_true) / n
-        return -y_true / np.maximum(y_pred, EPS) / n
+        return -y_true / np.maximum(y_pred, TINY) / n
 
     def __repr__(self):
         return f"CategoricalCrossEntropy(from_logits={self.from_logits})"
@@ -234,6 +320,7 @@ class Hinge(Loss):
 
     name = "hinge"
     title = "Hinge loss"
+    classifies = True
 
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
@@ -277,25 +364,21 @@ class KLDivergence(Loss):
         return -p / np.clip(q, EPS, 1.0) / _n_samples(q)
 
 
-LOSSES: dict[str, type[Loss]] = {
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-    "half_squared_error": HalfSquaredError,
-    "binary_crossentropy": BinaryCrossEntropy,
-    "categorical_crossentropy": CategoricalCrossEntropy,
-    "hinge": Hinge,
-    "kl_divergence": KLDivergence,
-}
+LOSSES = Registry("loss", {
+    cls.name: cls for cls in (MeanSquaredError, HalfSquaredError, BinaryCrossEntropy,
+                              CategoricalCrossEntropy, Hinge, KLDivergence)
+}, aliases={"mean_squared_error": "mse", "l2": "mse", "sse": "half_squared_error",
+            "bce": "binary_crossentropy", "binary_cross_entropy": "binary_crossentropy",
+            "log_loss": "binary_crossentropy", "ce": "categorical_crossentropy",
+            "cce": "categorical_crossentropy", "cross_entropy": "categorical_crossentropy",
+            "categorical_cross_entropy": "categorical_crossentropy", "kl": "kl_divergence",
+            "kld": "kl_divergence", "kl_div": "kl_divergence"})
 
 
 def get_loss(loss: str | Loss) -> Loss:
-    """Turn a name such as "mse" (or a Loss) into a Loss object."""
+    """Turn a name such as "mse" or "ce" (or a Loss, or a Loss class) into a Loss object."""
     if isinstance(loss, Loss):
         return loss
     if isinstance(loss, type) and issubclass(loss, Loss):
         return loss()
-    if isinstance(loss, str):
-        key = loss.strip().lower().replace("-", "_").replace(" ", "_")
-        if key in LOSSES:
-            return LOSSES[key]()
-    raise unknown_name("loss", loss, list(LOSSES))
+    return LOSSES.lookup(loss)()

@@ -17,17 +17,22 @@ with N the count the loss averages over: the n samples for categorical cross-ent
 outputs for binary cross-entropy. It is exact and stays finite where p is 0 or 1.
 `backward(..., shortcut=False)` uses the plain chain rule instead; the trace records which rule
 was used.
+
+The same pairs also decide how the loss's value is computed: from the cached logits Zᴸ, with
+log-softmax (or log-sigmoid), not from the rounded probabilities. A prediction that is wrong with a
+logit gap of 80 costs exactly 80.0, where log(p) of a p that has rounded towards 0 would not.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nncourse.activations import Sigmoid, Softmax
 from nncourse.dropout import Dropout
 from nncourse.errors import CourseError
-from nncourse.layers import Dense, as_float_matrix
-from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, get_loss, one_hot_targets
+from nncourse.layers import Dense, as_float_matrix, check_finite
+from nncourse.losses import get_loss, one_hot_targets
+
+PROBABILITY_OUTPUTS = ("softmax", "sigmoid")
 
 SHORTCUT_RULE = "softmax/sigmoid + cross-entropy shortcut: dL/dz = (p − y) / N"
 CHAIN_RULE = "chain rule: dL/dz = dL/da · da/dz"
@@ -57,6 +62,14 @@ class Sequential:
                     f"{below.name} has {below.n_neurons} outputs but {above.name} expects "
                     f"{above.n_inputs} inputs; consecutive layers must fit together."
                 )
+        for i, layer in enumerate(layers):
+            first = next(j for j, other in enumerate(layers) if other is layer)
+            if first != i:
+                raise CourseError(
+                    f"Layers {first + 1} and {i + 1} are the same {type(layer).__name__} object; "
+                    "a layer can appear once in a network (make a new one, or copy its weights "
+                    "with Dense.from_weights)."
+                )
         names = [layer.name for layer in layers]
         if len(set(names)) != len(names):
             raise CourseError(f"Layer names must be different from each other; got {names}.")
@@ -76,7 +89,10 @@ class Sequential:
 
     def layer(self, key) -> Dense:
         """A layer by position (0-based) or by name ("dense1")."""
-        if isinstance(key, (int, np.integer)):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if not -len(self.layers) <= key < len(self.layers):
+                raise CourseError(f"This network has {len(self.layers)} layers, numbered 0 to "
+                                  f"{len(self.layers) - 1}; there is no layer {key}.")
             return self.layers[key]
         for layer in self.layers:
             if layer.name == key:
@@ -94,18 +110,24 @@ class Sequential:
 
     # ------------------------------------------------------------ forward
     def forward(self, X):
-        """The network's output for X (rows are samples; a single 1-D sample gives a 1-D output)."""
+        """The network's output for X (rows are samples; a single 1-D sample gives a 1-D output).
+
+        The layers keep their own copies of what backward needs; the output returned is yours to
+        change.
+        """
         X = self.layers[0].check_input(X)
         single = X.ndim == 1
-        A = self.forward_batch(X[None, :] if single else X)
-        return A[0] if single else A
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = self._forward(X[None, :] if single else X)
+        check_finite(A, "The network's output")
+        return A[0].copy() if single else A.copy()
 
-    def forward_batch(self, X):
+    def _forward(self, X):
         """Forward on a checked (n, inputs) matrix; every layer caches what backward needs."""
         self.trace.reset(X)
         A = X
         for layer in self.layers:
-            A = layer.forward_batch(A)
+            A = layer._forward(A)
         return A
 
     predict = forward
@@ -117,59 +139,86 @@ class Sequential:
         return labels[0] if np.ndim(X) == 1 else labels
 
     def labels_from_output(self, output) -> np.ndarray:
-        """Class labels from (n, k) outputs: the argmax of each row, or for a single output
-        "≥ 0.5" after a sigmoid and "≥ 0" for a raw score."""
+        """Class labels from (n, k) outputs or targets: the argmax of each row, or for a single
+        column "≥ threshold", the output activation's `label_threshold` (0.5 after a sigmoid, 0 for
+        a raw score or a tanh). The one rule for predictions and for targets alike."""
         if output.shape[1] > 1:
             return np.argmax(output, axis=1)
-        threshold = 0.5 if isinstance(self.layers[-1].activation, Sigmoid) else 0.0
-        return (output[:, 0] >= threshold).astype(int)
+        return (output[:, 0] >= self.layers[-1].activation.label_threshold).astype(int)
 
     # ------------------------------------------------------------ loss and backward
     def targets_for(self, y, output) -> np.ndarray:
-        """Targets shaped like the output: labels become one-hot rows for a multi-class output."""
+        """Targets shaped like the output: labels become one-hot rows for a multi-class output.
+
+        A single 1-D output takes one target row (or one class label) and gives a 1-D target.
+        """
         try:
             y_arr = np.asarray(y, dtype=float)
         except (TypeError, ValueError):
-            raise CourseError("The targets must be numbers "
-                              "(class labels or target values).") from None
+            raise CourseError("The targets must be numbers in a rectangular table "
+                              "(class labels or rows of target values).") from None
         if not np.all(np.isfinite(y_arr)):
             raise CourseError("The targets contain NaN or infinity; "
                               "every sample needs a real target.")
-        if output.ndim == 2 and output.shape[1] > 1:
+        if output.ndim == 1:
+            rows = y_arr.reshape(1, -1) if y_arr.ndim == 1 and y_arr.size > 1 else y_arr.reshape(-1)
+            return self.targets_for(rows, output[None, :])[0]
+        n, k = output.shape
+        if k > 1 and y_arr.shape == (n,):
+            if np.any(y_arr != np.round(y_arr)):
+                raise CourseError(
+                    f"The targets have shape {y_arr.shape} and are not whole numbers, but the "
+                    f"network has {k} outputs: give {k} target values per sample, shape "
+                    f"({n}, {k}), or class labels 0 … {k - 1}."
+                )
             y_arr = one_hot_targets(y_arr, output, "The targets")
-        elif output.ndim == 2 and y_arr.ndim <= 1 and y_arr.size == output.shape[0]:
+        elif y_arr.ndim <= 1 and y_arr.size == n:
             y_arr = y_arr.reshape(output.shape)
-        elif output.ndim == 1 and y_arr.ndim == 0:
-            y_arr = np.full(output.shape, float(y_arr))
         if y_arr.shape != output.shape:
             raise CourseError(
                 f"The targets have shape {np.shape(y)} "
                 f"but the network's output has shape {output.shape}; "
-                f"give one target per output ({output.shape[0]} samples)."
+                f"give one target per output ({n} samples)."
             )
         return y_arr
 
     def loss(self, X, y, loss) -> float:
-        """The loss of the network's predictions for X against the targets y."""
+        """The loss of the network's predictions for X against the targets y.
+
+        After a softmax (sigmoid) output, a cross-entropy is computed from the logits Zᴸ, so it is
+        exact however wrong the prediction.
+        """
         loss = get_loss(loss)
+        self.check_loss(loss)
         output = self.forward(X)
-        value = loss.value(output, self.targets_for(y, output))
+        targets = self.targets_for(y, output)
+        loss.checked(output, targets)
+        value = self._loss_value(np.atleast_2d(targets), loss)
         self.trace.loss = value
         return value
 
-    def uses_shortcut(self, loss) -> bool:
-        """True when the output activation and the loss pair up into dL/dz = (p − y)/n."""
-        last = self.layers[-1].activation
-        return ((isinstance(last, Softmax) and isinstance(loss, CategoricalCrossEntropy)
-                 and not loss.from_logits)
-                or (isinstance(last, Sigmoid) and isinstance(loss, BinaryCrossEntropy)
-                    and not loss.from_logits))
+    def check_loss(self, loss) -> None:
+        """Refuse a loss that does not suit the output layer, in a sentence that says which of the
+        two to change (categorical cross-entropy wants a softmax output, binary cross-entropy a
+        sigmoid, each or `from_logits=True` with an identity output)."""
+        last = self.layers[-1]
+        problem = loss.output_mismatch(last.activation.name, last.label, last.n_neurons)
+        if problem:
+            raise CourseError(problem)
 
-    def shortcut_count(self, loss) -> int:
-        """N of the shortcut (P − Y) / N: the samples for categorical cross-entropy, which sums over
-        classes, and every output for binary cross-entropy, which averages over all of them."""
-        output = self.layers[-1].a
-        return output.size if isinstance(loss, BinaryCrossEntropy) else output.shape[0]
+    def uses_shortcut(self, loss) -> bool:
+        """True when the output activation and the loss pair up into dL/dz = (p − y)/N: a softmax
+        output with categorical cross-entropy, a sigmoid output with binary cross-entropy."""
+        wanted = loss.output_activation
+        return wanted in PROBABILITY_OUTPUTS and self.layers[-1].activation.name == wanted
+
+    def _loss_value(self, targets, loss, pairs: bool | None = None) -> float:
+        """The loss of the cached output: from the logits when the output pairs with the loss
+        (`pairs`: what uses_shortcut(loss) says, when the caller knows it already)."""
+        last = self.layers[-1]
+        if self.uses_shortcut(loss) if pairs is None else pairs:
+            return loss.value_from_output(last.a, last.z, targets)
+        return loss.formula(last.a, targets)
 
     def backward(self, y, loss, *, shortcut: bool = True):
         """Gradients of the loss for the last forward pass.
@@ -177,41 +226,35 @@ class Sequential:
         Returns dL/dX and stores dW, db per layer.
         """
         loss = get_loss(loss)
+        self.check_loss(loss)
         last = self.layers[-1]
         if last.a is None:
             raise CourseError("Run forward (or loss) before backward: "
                               "backward needs the forward values.")
-        targets = self.targets_for(y, last.a)
+        if last.a.shape[0] == 1 and np.ndim(y) <= 1:  # one sample: its targets may be 1-D
+            targets = self.targets_for(y, last.a[0])[None, :]
+        else:
+            targets = self.targets_for(y, last.a)
         loss.checked(last.a, targets)
-        return self.backward_prepared(targets, loss, shortcut=shortcut)
+        return self._backward(targets, loss, shortcut=shortcut)
 
-    def backward_prepared(self, targets, loss, *, shortcut: bool = True,
-                          input_gradient: bool = True):
-        """Backward for targets already shaped like the output and checked.
-
-        This is the training loop's path.
-        """
+    def _backward(self, targets, loss, *, shortcut: bool = True):
+        """Backward for targets already shaped like the output and checked (the training loop's
+        path). Each layer, last to first, turns dL/d(its output) into dL/d(its input)."""
         last = self.layers[-1]
-        self.trace.loss = loss.formula(last.a, targets)
-        if shortcut and self.uses_shortcut(loss):
+        pairs = self.uses_shortcut(loss)
+        self.trace.loss = self._loss_value(targets, loss, pairs)
+        if shortcut and pairs:
             self.trace.output_rule = SHORTCUT_RULE
             last.da = None
-            dz = (last.a - targets) / self.shortcut_count(loss)
-            grad = last.backward_from_z(dz, len(self.layers) > 1 or input_gradient)
-            return self._backward_through(self.layers[:-1], grad, input_gradient)
-        self.trace.output_rule = CHAIN_RULE
-        return self._backward_through(self.layers, loss.formula_gradient(last.a, targets),
-                                      input_gradient)
-
-    def backward_from(self, grad_output):
-        """Backward from a given dL/d(output), through every layer from the last to the first."""
-        return self._backward_through(self.layers, np.asarray(grad_output, dtype=float))
-
-    @staticmethod
-    def _backward_through(layers, grad, input_gradient: bool = True):
-        """Each layer, last to first, turns dL/d(its output) into dL/d(its input)."""
-        for i in range(len(layers) - 1, -1, -1):
-            grad = layers[i].backward(grad, input_gradient or i > 0)
+            grad = last.backward_from_z((last.a - targets) / loss.count(last.a))
+            below = self.layers[:-1]
+        else:
+            self.trace.output_rule = CHAIN_RULE
+            grad = loss.formula_gradient(last.a, targets)
+            below = self.layers
+        for layer in reversed(below):
+            grad = layer._backward(grad)
         return grad
 
     # ------------------------------------------------------------ training or evaluation
@@ -229,16 +272,42 @@ class Sequential:
                 layer.training = False
         return self
 
+    def backward_from(self, grad_output):
+        """Backward from a given dL/d(output), through every layer from the last to the first:
+        returns dL/dX and stores dW, db per layer. With dL/d(output) = 1 (`[[1.0]]` for one
+        output), the result is d(output)/d(input), the chain rule through the whole network."""
+        last = self.layers[-1]
+        if last.a is None:
+            raise CourseError("Run forward before backward_from: "
+                              "backward needs the forward values.")
+        grad = as_float_matrix(grad_output, "gradient of the network's output")
+        if grad.size != last.a.size:
+            raise CourseError(f"The gradient has shape {grad.shape} but the network's output has "
+                              f"shape {last.a.shape}; give one number per output.")
+        self.trace.loss, self.trace.output_rule = None, CHAIN_RULE
+        grad = grad.reshape(last.a.shape)
+        for layer in reversed(self.layers):
+            grad = layer._backward(grad)
+        return grad
+
     # ------------------------------------------------------------ parameters
     def parameters(self) -> list:
         """The live weight arrays [W1, b1, W2, b2, …]; an optimiser updates them in place."""
         return [p for layer in self.layers for p in layer.params.values()]
 
     def gradients(self) -> list:
-        """[dW1, db1, dW2, db2, …] from the last backward, in the order of `parameters()`."""
-        if any(layer.dW is None for layer in self.layers if layer.params):
-            raise CourseError("There are no gradients yet: run backward first.")
-        return [g for layer in self.layers for g in layer.grads.values()]
+        """[dW1, db1, dW2, db2, …] from the last backward, in the order of `parameters()`.
+
+        A parameter held fixed (`layer.freeze`) has None, which every optimiser skips.
+        """
+        gradients = []
+        for layer in self.layers:
+            grads = layer.grads
+            if grads and layer.dW is None:
+                raise CourseError("There are no gradients yet: run backward first.")
+            frozen = layer.frozen
+            gradients += [None if key in frozen else grad for key, grad in grads.items()]
+        return gradients
 
     def named_parameters(self) -> list:
         """[("dense1.W", W1), ("dense1.b", b1), …]."""
@@ -266,11 +335,11 @@ class Sequential:
         return sum(layer.n_params for layer in self.layers)
 
     # ------------------------------------------------------------ training and display
-    def fit(self, X, y, **options):
+    def fit(self, X, y, loss=None, **options):
         """Train the network; see `nncourse.training.fit` for the options. Returns the History."""
         from nncourse.training import fit
 
-        return fit(self, X, y, **options)
+        return fit(self, X, y, loss, **options)
 
     def summary(self) -> str:
         """A table of layers: name, output shape, activation, number of parameters."""

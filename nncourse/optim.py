@@ -10,7 +10,9 @@ rate):
     Adam       m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²
                m̂ = m / (1 − β₁ᵗ);      v̂ = v / (1 − β₂ᵗ);   w ← w − η·m̂ / (√v̂ + ε)
 
-These are the same formulas as PyTorch's SGD (with momentum), RMSprop and Adam.
+These are the same formulas as PyTorch's SGD (with momentum), RMSprop and Adam. As in PyTorch, a
+parameter whose gradient is None (one held fixed with `layer.freeze`) is left where it is, and its
+state does not move either.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import math
 
 import numpy as np
 
-from nncourse.errors import CourseError, unknown_name
+from nncourse.errors import CourseError
+from nncourse.registry import Registry
 
 
 def check_learning_rate(lr) -> float:
@@ -40,11 +43,13 @@ class Optimizer:
     """Base class: keeps the learning rate and per-parameter state."""
 
     name = "optimizer"
+    default_lr = 0.1
 
     def __init__(self, lr: float):
         self.lr = check_learning_rate(lr)
         self.state: list = []
         self.t = 0
+        self._checked_state, self._checked_shapes = None, None
 
     def reset(self) -> None:
         """Forget all state (velocities, averages, step count)."""
@@ -52,20 +57,39 @@ class Optimizer:
         self.t = 0
 
     def step(self, params, grads) -> None:
-        """Move every parameter array (in place) using its gradient."""
+        """Move every parameter array (in place) using its gradient; a None gradient (a parameter
+        held fixed) leaves its parameter unchanged."""
+        params, grads = list(params), list(grads)
         if len(params) != len(grads):
             raise CourseError(f"{len(params)} parameters but {len(grads)} gradients; "
                               "give one gradient each.")
         if len(self.state) != len(params):
+            if any(self.state):  # velocities or averages of other parameters: never mixed in
+                raise self._other_parameters(params)
             self.state = [self.new_state(p) for p in params]
+        shapes = [p.shape for p in params]
+        if self.state is not self._checked_state or shapes != self._checked_shapes:
+            # state built or set for other parameters: refuse before anything moves
+            if any(value.shape != p.shape for p, s in zip(params, self.state)
+                   for value in s.values()):
+                raise self._other_parameters(params)
+            self._checked_state, self._checked_shapes = self.state, shapes
+        for p, g in zip(params, grads):
+            if g is not None and np.shape(g) != p.shape:
+                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape "
+                                  f"{np.shape(g)}.")
         self.t += 1
         for p, g, s in zip(params, grads, self.state):
-            if not isinstance(g, np.ndarray):
-                g = np.asarray(g, dtype=float)
-            if p.shape != g.shape:
-                raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape "
-                                  f"{g.shape}.")
-            self.update(p, g, s)
+            if g is not None:  # None: held fixed
+                self.update(p, g if isinstance(g, np.ndarray) else np.asarray(g, dtype=float), s)
+
+    def _other_parameters(self, params) -> CourseError:
+        held = [next(iter(s.values())).shape for s in self.state if s]
+        return CourseError(
+            f"This {type(self).__name__} holds state for parameters of shapes {held}, but got "
+            f"shapes {[np.shape(p) for p in params]}; use a new optimiser for another network "
+            "(or call reset())."
+        )
 
     def new_state(self, param) -> dict:
         return {}
@@ -109,6 +133,7 @@ class RMSProp(Optimizer):
     """s ← ρ·s + (1 − ρ)·g²;  w ← w − η·g / (√s + ε). Big, noisy gradients get smaller steps."""
 
     name = "rmsprop"
+    default_lr = 0.01
 
     def __init__(self, lr: float = 0.01, rho: float = 0.99, eps: float = 1e-8):
         super().__init__(lr)
@@ -128,6 +153,7 @@ class Adam(Optimizer):
     """Momentum and RMSProp together, with bias correction for the first steps."""
 
     name = "adam"
+    default_lr = 0.001
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
@@ -148,15 +174,18 @@ class Adam(Optimizer):
         param -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSProp, "adam": Adam}
+OPTIMIZERS = Registry("optimiser", {cls.name: cls for cls in (SGD, Momentum, RMSProp, Adam)},
+                      aliases={"gd": "sgd", "gradient_descent": "sgd", "rms_prop": "rmsprop"})
 
 
 def get_optimizer(optimizer, lr: float | None = None) -> Optimizer:
-    """An Optimizer from a name ("sgd", "momentum", "rmsprop", "adam") and a learning rate."""
+    """An Optimizer from a name ("sgd", "momentum", "rmsprop", "adam") or a class, with the
+    learning rate lr (or the optimiser's usual one: 0.1 for SGD and momentum, 0.01 for RMSProp,
+    0.001 for Adam). An Optimizer already made is passed through with its own lr."""
     if isinstance(optimizer, Optimizer):
         return optimizer
-    key = str(optimizer).strip().lower()
-    if key not in OPTIMIZERS:
-        raise unknown_name("optimiser", optimizer, list(OPTIMIZERS))
-    cls = OPTIMIZERS[key]
-    return cls() if lr is None and cls in (RMSProp, Adam) else cls(0.1 if lr is None else lr)
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        cls = optimizer
+    else:
+        cls = OPTIMIZERS.lookup(optimizer)
+    return cls(cls.default_lr if lr is None else lr)

@@ -24,7 +24,9 @@ Example::
     >>> x.grad          # dy/dx = 2x + 3
     7.0
 
-`draw()` (or `nncourse.graph_drawing.draw_graph`) shows the graph with matplotlib.
+`nncourse.plots.value_graph.draw_graph(value)` shows the graph with matplotlib, and
+`nncourse.examples.scalar_network_321()` builds the 3-2-1 network of lesson 05 from Values.
+This module knows nothing of drawing or of the examples: it is the graph and its chain rule.
 """
 
 from __future__ import annotations
@@ -173,6 +175,14 @@ class Value:
         """``number / value``."""
         return self._as_value(other, "a division") / self
 
+    def _no_comparison(self, other):
+        raise CourseError(
+            "A Value cannot be compared with < or > (as max(0, v) or sorted do): the comparison "
+            "would drop it from the graph. Write v.relu() for max(0, v), or compare v.data."
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _no_comparison
+
     def __rpow__(self, base):
         raise CourseError(
             "A number cannot be raised to a Value here (2 ** v); "
@@ -262,71 +272,7 @@ class Value:
             for parent, local_grad in zip(node.parents, node.local_grads):
                 parent.grad += local_grad * node.grad
 
-    def draw(self, ax=None, show_grad: bool = True):
-        """Draw the graph that produced this value (see `nncourse.graph_drawing.draw_graph`)."""
-        from nncourse.graph_drawing import draw_graph
-
-        return draw_graph(self, ax=ax, show_grad=show_grad)
-
 
 def _describe(value: Value) -> str:
     """A value named in an error message: its label if it has one, and its number."""
     return f"{value.label} = {value.data:g}" if value.label else f"the value {value.data:g}"
-
-
-def scalar_network_321(x=None, y=None, weights=None) -> tuple[Value, dict[str, Value]]:
-    """Build the 3-2-1 sigmoid network as a graph of Values and return ``(loss, parameters)``.
-
-    Inputs 1, 2, 3 feed hidden neurons 4 and 5, which feed the output neuron 6::
-
-        net4 = x1·w14 + x2·w24 + x3·w34 + θ4      o4 = σ(net4)
-        net5 = x1·w15 + x2·w25 + x3·w35 + θ5      o5 = σ(net5)
-        net6 = o4·w46 + o5·w56 + θ6               o6 = σ(net6)
-        L    = ½ (y − o6)²
-
-    By default the numbers are those of `nncourse.examples` (x = (1, 0, 1), y = 1, the weights
-    WEIGHTS_321), giving o4 = 0.3318, o5 = 0.5250, o6 = 0.4739. After ``loss.backward()`` each
-    parameter's ``grad`` is ∂L/∂parameter; for a bias this is minus the textbook error signal,
-    ∂L/∂θj = −δj, with δ6 = (y − o6)·o6·(1 − o6) = 0.1312.
-
-    ``parameters`` maps the names "w14" ... "w56", "θ4", "θ5", "θ6" to their Values; the
-    intermediate Values carry the labels net4, o4, ..., L so that a drawing can name them.
-    """
-    from nncourse.examples import WEIGHTS_321, X_321, Y_321
-
-    x = [float(xi) for xi in (X_321 if x is None else x)]
-    y = Y_321 if y is None else y
-    weights = dict(WEIGHTS_321 if weights is None else weights)
-    if len(x) != 3:
-        raise CourseError(f"The 3-2-1 network takes 3 inputs, got {len(x)}.")
-    missing = sorted(set(WEIGHTS_321) - set(weights))
-    if missing:
-        raise CourseError(f"The 3-2-1 network is missing the parameters {', '.join(missing)}.")
-
-    inputs = [Value(xi, label=f"x{i}") for i, xi in enumerate(x, start=1)]
-    params = {name: Value(weights[name], label=name) for name in WEIGHTS_321}
-
-    def neuron(number: int, sources: list[tuple[Value, str]]) -> Value:
-        """One sigmoid neuron: the weighted sum of its sources plus its bias, then σ."""
-        net = None
-        for source, weight_name in sources:
-            term = source * params[weight_name]
-            net = term if net is None else net + term
-        net = net + params[f"θ{number}"]
-        net.label = f"net{number}"
-        out = net.sigmoid()
-        out.label = f"o{number}"
-        return out
-
-    o4 = neuron(4, [(inputs[0], "w14"), (inputs[1], "w24"), (inputs[2], "w34")])
-    o5 = neuron(5, [(inputs[0], "w15"), (inputs[1], "w25"), (inputs[2], "w35")])
-    o6 = neuron(6, [(o4, "w46"), (o5, "w56")])
-
-    target = Value(y, label="y")
-    error = target - o6
-    error.label = "y − o6"
-    squared = error**2
-    squared.label = "(y − o6)²"
-    loss = 0.5 * squared
-    loss.label = "L"
-    return loss, params

@@ -2,6 +2,7 @@
 names what was wrong and what was expected, never a numpy error from deep inside the engine."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -120,7 +121,7 @@ def test_unknown_activation_lists_the_valid_ones():
 
 
 def test_unknown_loss_lists_the_valid_ones(net):
-    message = plain_error(lambda: fit(net, X5, LABELS5, loss="crossentropy"), "'crossentropy'")
+    message = plain_error(lambda: fit(net, X5, LABELS5, loss="huber"), "'huber'")
     for name in LOSSES:
         assert name in message
 
@@ -274,3 +275,224 @@ def test_every_message_is_one_line_without_numpy_words(net):
     for mistake in mistakes:
         message = plain_error(mistake)
         assert re.search(r"\w", message)
+
+
+# ---------------------------------------------------------------- no silent wrong result
+
+@pytest.mark.parametrize(("output", "loss", "fragments"), [
+    ("identity", "categorical_crossentropy", ("softmax output", "'identity'", "from_logits=True")),
+    ("sigmoid", "categorical_crossentropy", ("softmax output", "'sigmoid'", "\"softmax\"")),
+    ("softmax", "binary_crossentropy", ("sigmoid output", "'softmax'", "from_logits=True")),
+    ("identity", "binary_crossentropy", ("sigmoid output", "'identity'", "\"sigmoid\"")),
+])
+def test_an_output_that_does_not_suit_the_loss_is_refused(output, loss, fragments):
+    """Categorical cross-entropy on an identity output trained to a loss of −24.7; on sigmoid
+    outputs it read 0.003 at accuracy 0.58. Now fit, loss and backward say what to change."""
+    X, y = data.blobs(30, n_classes=3, seed=0)
+    net = mlp([2, 4, 3], output=output, seed=0)
+    plain_error(lambda: fit(net, X, y, loss=loss, epochs=2), "dense2", *fragments)
+    plain_error(lambda: net.loss(X, y, loss), *fragments)
+    net.forward(X)
+    plain_error(lambda: net.backward(y, loss), *fragments)
+
+
+def test_from_logits_on_a_probability_output_is_refused():
+    from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy
+
+    net = mlp([2, 3], output="softmax", seed=0)
+    plain_error(lambda: net.loss(np.ones((2, 2)), [0, 1],
+                                 CategoricalCrossEntropy(from_logits=True)),
+                "applies the softmax itself", "identity output")
+    one = mlp([2, 1], output="sigmoid", seed=0)
+    plain_error(lambda: one.loss(np.ones((2, 2)), [0, 1], BinaryCrossEntropy(from_logits=True)),
+                "applies the sigmoid itself")
+    plain_error(lambda: one.loss(np.ones((2, 2)), [0, 1], "categorical_crossentropy"),
+                "one output", "binary cross-entropy")
+
+
+def test_what_the_learner_holds_is_not_the_cache():
+    """`X *= 2` after forward, or `out *= 0.5` before backward, changes nothing in the gradients."""
+    X = data.blobs(20, n_classes=3, seed=1)[0]
+    y = data.blobs(20, n_classes=3, seed=1)[1]
+    for output, loss in (("softmax", "categorical_crossentropy"), ("identity", "mse")):
+        net = mlp([2, 5, 3], hidden="tanh", output=output, seed=3)
+        targets = np.eye(3)[y] if output == "identity" else y
+        net.forward(X)
+        net.backward(targets, loss)
+        expected = [g.copy() for g in net.gradients()]
+        Xc = X.copy()
+        out = net.forward(Xc)
+        Xc *= 2
+        out *= 0.5
+        net.backward(targets, loss)
+        for a, b in zip(net.gradients(), expected):
+            np.testing.assert_array_equal(a, b)
+    layer = Dense(2, 3, "sigmoid", seed=0)
+    Xl = np.ones((4, 2))
+    A = layer.forward(Xl)
+    Xl[...] = 7.0
+    A[...] = 0.0
+    np.testing.assert_array_equal(layer.X, np.ones((4, 2)))
+    assert np.all(layer.a > 0)
+
+
+def test_a_learning_rate_given_twice_is_refused(net):
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy",
+                            optimizer=SGD(0.1), lr=5, epochs=1),
+                "lr=5", "SGD(lr=0.1)", "one place")
+
+
+@pytest.mark.parametrize(("option", "value"), [("epochs", True), ("batch_size", True),
+                                               ("epochs", False), ("batch_size", 2.0)])
+def test_a_bool_is_not_a_count(net, option, value):
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy",
+                            **{"epochs": 1, option: value}), option, repr(value))
+
+
+def test_a_neuron_takes_one_row_of_weights_and_one_bias():
+    plain_error(lambda: Neuron(weights=[[1, 2], [3, 4]]), "one list of numbers", "(2, 2)",
+                "Dense.from_weights")
+    plain_error(lambda: Neuron(weights=[1.0], bias=[1.0]), "one bias", "[1.0]")
+    assert Neuron(weights=[1.0, 2.0], bias=np.float64(0.5)).forward([1.0, 1.0]) == 3.5
+
+
+def test_parameters_set_by_hand_must_keep_their_shape():
+    layer = Dense(3, 4, seed=0)
+    plain_error(lambda: setattr(layer, "b", np.zeros((4, 1))), "b", "(4,)", "(4, 1)")
+    plain_error(lambda: setattr(layer, "W", np.zeros((4, 3))), "W", "(3, 4)", "(4, 3)")
+    plain_error(lambda: setattr(layer, "W", np.full((3, 4), np.nan)), "NaN")
+    W = layer.W
+    layer.W = np.ones((3, 4))
+    assert layer.W is W and np.all(W == 1.0)  # the same array, so an optimiser keeps it
+
+
+def test_a_callback_that_rebinds_a_weight_matrix_does_not_stop_learning():
+    X, y = data.blobs(40, n_classes=2, seed=2)
+    net = mlp([2, 4, 2], output="softmax", seed=0)
+
+    restart = np.random.default_rng(5).normal(size=(2, 4))
+
+    def reset_first_layer(epoch, history, network):
+        if epoch == 1:
+            network.layers[0].W = restart
+
+    fit(net, X, y, loss="categorical_crossentropy", lr=0.5, epochs=3,
+        callbacks=reset_first_layer)
+    assert np.abs(net.layers[0].W - restart).max() > 1e-3  # it kept learning after the reset
+
+
+def test_inputs_that_overflow_are_refused_in_plain_words():
+    """z = 3·10³⁰⁸ is beyond float64: the softmax of it was NaN, with only RuntimeWarnings."""
+    huge = np.full((5, 3), 1e308)
+    net = Sequential([Dense.from_weights(np.ones((3, 2)), [0.0, 0.0], "softmax")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain_error(lambda: net.forward(huge), "not a finite number", "standardize")
+        plain_error(lambda: fit(net, huge, LABELS5, loss="categorical_crossentropy", epochs=1),
+                    "not finite", "1e+308", "standardize")
+        plain_error(lambda: Neuron([1e308, 1e308]).forward([1e308, 1e308]), "not a finite")
+
+
+# ---------------------------------------------------------------- a plain sentence, not numpy's
+
+def test_ragged_lists_get_a_sentence(net):
+    plain_error(lambda: net.forward([[1, 2, 3], [1, 2]]), "rectangular")
+    plain_error(lambda: net.loss(X5, [[1, 0], [0]], "mse"), "rectangular")
+
+
+def test_real_valued_targets_for_several_outputs_name_the_shape_needed():
+    net = mlp([3, 3], seed=0)
+    plain_error(lambda: net.loss(X5, np.linspace(0, 1, 5), "mse"), "(5,)", "3 target values",
+                "(5, 3)")
+
+
+def test_the_same_layer_object_twice_is_refused():
+    layer = Dense(3, 3)
+    plain_error(lambda: Sequential([layer, layer]), "Layers 1 and 2", "same Dense")
+
+
+def test_a_layer_too_big_for_memory_is_refused():
+    plain_error(lambda: Dense(100000, 100000), "80 GB", "fewer")
+
+
+def test_fit_takes_an_optimiser_class_and_a_positional_loss(net):
+    history = net.fit(X5, LABELS5, "categorical_crossentropy", optimizer=Adam, epochs=2)
+    assert len(history.loss) == 2
+    plain_error(lambda: fit(net, X5, LABELS5), "needs a loss")
+
+
+def test_callbacks_and_validation_data_in_the_wrong_form(net):
+    calls = []
+    fit(net, X5, LABELS5, loss="categorical_crossentropy", epochs=2,
+        callbacks=lambda epoch, history, network: calls.append(epoch))
+    assert calls == [1, 2]
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", epochs=1,
+                            callbacks=[print, 3]), "Every callback", "3")
+    plain_error(lambda: fit(net, X5, LABELS5, loss="categorical_crossentropy", epochs=1,
+                            validation_data=X5), "pair (X_val, y_val)")
+
+
+def test_an_optimiser_reused_on_other_shapes_is_refused():
+    X, y = data.blobs(20, n_classes=2, seed=0)
+    opt = Momentum(0.1)
+    fit(mlp([2, 3, 2], output="softmax", seed=0), X, y, loss="ce", optimizer=opt, epochs=1)
+    other = mlp([2, 5, 2], output="softmax", seed=0)
+    before = other.get_weights()
+    plain_error(lambda: fit(other, X, y, loss="ce", optimizer=opt, epochs=1), "Momentum",
+                "(2, 3)", "(2, 5)", "new optimiser")
+    assert all(np.array_equal(a, b) for a, b in zip(before, other.get_weights()))
+    opt.reset()
+    fit(other, X, y, loss="ce", optimizer=opt, epochs=1)
+
+
+def test_one_sample_forward_then_backward():
+    net = mlp([3, 4, 2], output="softmax", seed=0)
+    net.forward(np.ones(3))
+    net.backward(1, "categorical_crossentropy")
+    assert net.layers[0].dW.shape == (3, 4)
+    regression = mlp([3, 2], seed=0)
+    regression.forward(np.ones(3))
+    regression.backward([0.5, -0.5], "mse")
+    assert regression.layers[0].db.shape == (2,)
+
+
+def test_a_layer_number_out_of_range(net):
+    plain_error(lambda: net[5], "2 layers", "0 to 1", "layer 5")
+    assert net[-1] is net.layers[-1]
+
+
+def test_max_of_a_value_gets_a_sentence():
+    from nncourse.value import Value
+
+    plain_error(lambda: max(0, Value(2.0)), "v.relu()")
+
+
+# ---------------------------------------------------------------- names
+
+@pytest.mark.parametrize(("lookup", "typo", "suggestion"), [
+    ("activation", "rleu", "'relu'"), ("activation", "sigmod", "'sigmoid'"),
+    ("loss", "hnige", "'hinge'"), ("loss", "binary_crossentrop", "'binary_crossentropy'"),
+    ("optimiser", "adma", "'adam'"), ("initialiser", "xaviar", "'xavier'"),
+])
+def test_an_unknown_name_suggests_the_near_one(lookup, typo, suggestion):
+    from nncourse.activations import get_activation
+    from nncourse.init import get_initializer
+
+    get = {"activation": get_activation, "loss": get_loss, "optimiser": get_optimizer,
+           "initialiser": get_initializer}[lookup]
+    plain_error(lambda: get(typo), f"Unknown {lookup} {typo!r}", f"Did you mean {suggestion}?")
+
+
+def test_names_as_people_type_them():
+    from nncourse.activations import get_activation
+    from nncourse.init import get_initializer, he, xavier
+    from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
+
+    assert isinstance(get_loss("bce"), BinaryCrossEntropy)
+    assert isinstance(get_loss("ce"), CategoricalCrossEntropy)
+    assert isinstance(get_loss("Categorical Cross-Entropy"), CategoricalCrossEntropy)
+    assert isinstance(get_loss("MSE"), MeanSquaredError)
+    assert get_activation("LeakyReLU").name == "leaky_relu"
+    assert get_activation("logistic").name == "sigmoid"
+    assert get_initializer("Glorot") is xavier and get_initializer("kaiming") is he
+    assert isinstance(get_optimizer("GD"), SGD)

@@ -217,7 +217,7 @@ def test_predict_is_forward():
 def test_activation_registry():
     for name in ("identity", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "gelu",
                  "swish"):
-        assert name in ACTIVATIONS
+        assert ACTIVATIONS.proper_name(name) in ACTIVATIONS
         act = get_activation(name)
         assert act.name == ("identity" if name == "linear" else name)
         assert isinstance(act.output_range, str)
@@ -399,3 +399,38 @@ def test_every_named_initialiser_builds_a_layer():
         if name in ("zeros", "constant"):
             assert np.all(layer.W == layer.W[0, 0])
     assert np.all(mlp([2, 3, 1], init="constant").layers[0].W == 0.5)
+
+
+# ---------------------------------------------------------------- registries and the package
+
+def test_every_registry_resolves_every_spelling_and_alias():
+    from nncourse.init import INITIALIZERS
+    from nncourse.optim import OPTIMIZERS
+
+    for registry in (ACTIVATIONS, LOSSES, OPTIMIZERS, INITIALIZERS):
+        for name in registry:
+            for spelling in (name, name.upper(), name.replace("_", "-"), f" {name} "):
+                assert registry.proper_name(spelling) == name
+        for alias, name in registry.aliases.items():
+            assert registry.lookup(alias) is registry[name]
+    assert list(ACTIVATIONS) == ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax",
+                                 "gelu", "swish"]
+
+
+def test_elementwise_activations_are_read_from_the_registry():
+    from nncourse.activations import ELEMENTWISE_ACTIVATIONS
+
+    assert ELEMENTWISE_ACTIVATIONS == tuple(name for name in ACTIVATIONS if name != "softmax")
+
+
+def test_the_top_level_package_exports_what_lessons_use():
+    import nncourse
+
+    for name in nncourse.__all__:
+        assert hasattr(nncourse, name), name
+    from nncourse import (  # noqa: F401
+        SGD, Adam, BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError, Momentum,
+        RMSProp, Value, data, gradcheck,
+    )
+    assert nncourse.gradcheck.check_network is not None and nncourse.data.xor is not None
+    assert nncourse.get_loss("ce").name == "categorical_crossentropy"

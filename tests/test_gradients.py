@@ -17,7 +17,7 @@ from nncourse.activations import ACTIVATIONS, get_activation
 from nncourse.gradcheck import check_activation, check_layer, check_loss, check_network
 from nncourse.layers import Dense
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, get_loss
-from nncourse.network import CHAIN_RULE, SHORTCUT_RULE, mlp
+from nncourse.network import CHAIN_RULE, SHORTCUT_RULE, Sequential, mlp
 
 TOL = 1e-7
 # A few examples per test keep the module fast; derandomize makes every run draw the same ones.
@@ -300,3 +300,64 @@ def test_logit_losses_never_take_the_shortcut():
     net.forward(normal_array(0, (2, 2)))
     net.backward([0, 2], get_loss(CategoricalCrossEntropy(from_logits=True)))
     assert net.trace.output_rule == CHAIN_RULE
+
+
+# ---------------------------------------------------------------- reading a gradient check
+
+def test_the_verdicts_are_graded():
+    from nncourse.gradcheck import verdict
+
+    assert [verdict(e) for e in (1e-9, 1e-6, 1e-3, 1 / 3, 1.0)] == [
+        "ok", "close", "suspect", "WRONG", "WRONG"]
+
+
+def test_what_typical_mistakes_score():
+    """The numbers the docstring gives: a factor of 2 scores exactly 1/3, a flipped sign 1, and σ
+    in place of σ·(1 − σ) from 0.38 (z near 0) to 0.79 (z spread wide)."""
+    from nncourse.activations import sigmoid
+    from nncourse.gradcheck import relative_error
+
+    g = normal_array(0, 50)
+    assert relative_error(2 * g, g) == pytest.approx(1 / 3, rel=1e-12)
+    assert relative_error(-g, g) == pytest.approx(1.0, rel=1e-12)
+    rng = np.random.default_rng(0)
+    scores = []
+    for spread in (0.5, 5.0):
+        s = sigmoid(rng.normal(scale=spread, size=1000))
+        scores.append(relative_error(s, s * (1 - s)))
+    assert scores == pytest.approx([0.38, 0.79], abs=0.01)
+
+
+def test_a_check_exactly_at_a_relu_kink_says_so():
+    """ReLU at z = 0: backprop takes slope 0, central differences average 0 and 1. The report
+    says the check is at a kink, not that the gradient is wrong."""
+    report = check_activation("relu", [0.0, 1.0, -2.0])
+    assert report.at_kink and not report.passed()
+    text = str(report)
+    assert "WRONG" not in text and "at a kink" in text and "check at another point" in text
+    away = check_activation("relu", [0.5, 1.0, -2.0])
+    assert away.passed() and not away.at_kink and "kink" not in str(away)
+
+    net = Sequential([Dense.from_weights([[1.0, -1.0]], [0.0, 0.5], "relu"),
+                      Dense.from_weights([[1.0], [1.0]], [0.0])])
+    report = check_network(net, [[0.0]], [[1.0]], "mse")
+    assert report.kinks == {"dense1.z": 1} and "WRONG" not in str(report)
+
+
+def test_a_wrong_gradient_away_from_kinks_is_still_called_wrong():
+    from nncourse.activations import ReLU
+
+    class WrongReLU(ReLU):
+        def backward(self, z, a, grad_a):
+            return 2.0 * grad_a * (z > 0)
+
+    report = check_activation(WrongReLU(), [0.5, 1.0, -2.0])
+    assert report.max_error == pytest.approx(1 / 3) and "WRONG" in str(report)
+
+
+def test_numerical_gradient_of_an_array_valued_function_is_refused():
+    from nncourse.errors import CourseError
+    from nncourse.gradcheck import numerical_gradient
+
+    with pytest.raises(CourseError, match="one number .* 3 numbers, shape \\(3,\\)"):
+        numerical_gradient(lambda: np.ones(3), np.zeros(2))

@@ -19,6 +19,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -286,15 +287,7 @@ def test_learners_and_exercises_share_no_folder(batch):
 
 def test_nothing_a_learner_starts_outlives_the_batch(batch):
     assert report(batch, "daemon")["score"] == FULL
-    left = []
-    for entry in Path("/proc").iterdir():
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if DAEMON_SECONDS.encode() in command:
-            left.append(entry.name)
-    assert not left, f"processes left running: {left}"
+    assert not processes_running(DAEMON_SECONDS)
 
 
 def test_killing_every_process_it_can_reaches_only_its_own_exercise(batch):
@@ -395,3 +388,46 @@ def test_without_bubblewrap_it_warns_once_grades_and_says_so_and_required_refuse
     assert summary["sandbox"] == "none"
     assert json.loads((tmp_path / "out" / "honest" / "results.json").read_text())["score"] == FULL
     assert marker.exists()  # what the sandbox prevents
+
+
+def test_when_the_grader_is_killed_nothing_it_started_is_left(tmp_path):
+    """SIGKILL to the grader mid-batch: the sandbox dies with it, with every learner process in
+    it, and no temporary folder holding learner code is left behind."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    marker = "2345.75"
+    (folder / "looping.ipynb").write_text(subs.text(subs.with_answer(
+        "weighted_sum", f"import subprocess\nsubprocess.Popen(['sleep', '{marker}'])\n"
+                        "def weighted_sum(inputs, weights, bias):\n    while True:\n"
+                        "        pass\n")))
+    before = set(Path("/tmp").glob("nncourse-*"))
+    grader = subprocess.Popen(
+        [sys.executable, "-m", "nncourse", "grade", str(folder), "-o", str(tmp_path / "out"),
+         "--timeout", "60", "--no-progress", "--sandbox", "required",
+         "--solutions", str(subs.SOLUTION.parent)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not processes_running(marker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert processes_running(marker), "the learner's process never started"
+    finally:
+        grader.kill()
+        grader.wait()
+    deadline = time.monotonic() + 10
+    while processes_running(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_running(marker)
+    assert set(Path("/tmp").glob("nncourse-*")) <= before
+
+
+def processes_running(argument: str) -> list[str]:
+    """The host's processes with this argument on their command line."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if argument.encode() in (entry / "cmdline").read_bytes().split(b"\0"):
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found

@@ -189,3 +189,60 @@ def test_gelu_and_swish_networks_with_huge_inputs():
         net.forward(X)
         dX = net.backward(np.zeros((2, 1)), "mse")
         assert_finite(net.forward(X), dX, *net.gradients())
+
+
+# ---------------------------------------------------------------- cross-entropy from the logits
+
+def one_layer(W, activation):
+    W = np.asarray(W, dtype=float)
+    return Sequential([Dense.from_weights(W, np.zeros(W.shape[1]), activation, name="out")])
+
+
+@pytest.mark.parametrize("gap", [10.0, 80.0, 700.0, 1000.0])
+def test_categorical_cross_entropy_after_softmax_is_exact_however_wrong(gap):
+    """The true class's logit is `gap` below the other: the loss is the gap (plus log(1 + e^−gap)),
+    not −log of a probability clipped at 1e-12 (27.63)."""
+    net = one_layer([[gap, 0.0]], "softmax")
+    expected = gap + np.log1p(np.exp(-gap))
+    assert net.loss([[1.0]], [1], "categorical_crossentropy") == pytest.approx(expected, rel=1e-15)
+    net.backward([1], "categorical_crossentropy")
+    assert net.trace.loss == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize("z", [-1000.0, -80.0, 80.0, 1000.0])
+def test_binary_cross_entropy_after_sigmoid_is_exact_however_wrong(z):
+    """Label 1 with logit z costs −log σ(z) = log(1 + e^−z): about −z for a very negative z."""
+    net = one_layer([[z]], "sigmoid")
+    expected = max(-z, 0.0) + np.log1p(np.exp(-abs(z)))
+    assert net.loss([[1.0]], [1], "binary_crossentropy") == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize("gap", [5.0, 30.0, 80.0, 700.0, 1000.0])
+@pytest.mark.parametrize("activation", ["softmax", "sigmoid"])
+def test_the_plain_chain_rule_is_finite_and_equals_the_shortcut(activation, gap):
+    """The true class has p = e^−gap (below 1e-12 from gap 28 on, 0 in float64 beyond 745):
+    dL/dp · dp/dz still multiplies out to (p − y)/N, the shortcut's value."""
+    if activation == "softmax":
+        net, loss = one_layer([[gap, 0.0], [0.0, 0.0]], "softmax"), "categorical_crossentropy"
+    else:
+        net, loss = one_layer([[gap], [0.0]], "sigmoid"), "binary_crossentropy"
+    X, y = np.array([[1.0, 0.0], [0.0, 1.0]]), [0, 1]  # one sample wrong by `gap`, one at 50/50
+    if activation == "softmax":
+        y = [1, 1]
+    gradients = {}
+    for shortcut in (True, False):
+        net.forward(X)
+        net.backward(y, loss, shortcut=shortcut)
+        gradients[shortcut] = (net.layers[0].dW.copy(), net.layers[0].db.copy())
+    assert_finite(*gradients[False])
+    for exact, chained in zip(gradients[True], gradients[False]):
+        np.testing.assert_allclose(chained, exact, rtol=1e-12, atol=1e-15)
+    assert np.abs(gradients[False][0]).max() > 0.2  # the wrong sample's gradient, about ½
+
+
+def test_fit_history_reports_the_exact_loss_of_a_confident_mistake():
+    net = one_layer([[80.0, 0.0]], "softmax")
+    net.layers[0].freeze()
+    net.layers[0].unfreeze("b")
+    history = net.fit(np.array([[1.0]]), [1], loss="categorical_crossentropy", lr=1e-9, epochs=1)
+    assert history.loss[0] == pytest.approx(80.0, rel=1e-15)

@@ -14,13 +14,14 @@ torch = pytest.importorskip("torch", reason="PyTorch is not installed; parity te
 F = torch.nn.functional
 torch.set_num_threads(1)  # tiny tensors: threads only add overhead
 
+from nncourse.activations import ACTIVATIONS  # noqa: E402
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, get_loss  # noqa: E402
 from nncourse.network import mlp  # noqa: E402
 from nncourse.optim import SGD, Adam, Momentum, RMSProp  # noqa: E402
 from nncourse.training import fit  # noqa: E402
 
 RTOL, ATOL = 1e-9, 1e-12
-ACTIVATION_NAMES = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "gelu", "swish"]
+ACTIVATION_NAMES = list(ACTIVATIONS)
 
 TORCH_ACTIVATIONS = {
     "identity": lambda z: z,
@@ -238,3 +239,19 @@ def test_fit_full_batch_matches_torch_loop(optimiser):
         theirs.step()
     np.testing.assert_allclose(history.loss, torch_losses, rtol=RTOL, atol=ATOL)
     assert_arrays_close(net.parameters(), engine_view(twin.engine_ordered()), "parameter after fit")
+
+
+@pytest.mark.parametrize("gap", [30.0, 80.0, 500.0])
+def test_a_confidently_wrong_prediction_costs_what_torch_says(gap):
+    """Softmax output, true class `gap` logits behind: PyTorch's cross-entropy (from the logits)
+    and the engine's net.loss agree, far beyond the 27.63 a clipped probability would give."""
+    from nncourse.layers import Dense
+    from nncourse.network import Sequential
+
+    W = np.array([[gap, 0.0, -1.0], [0.5, 0.0, 2.0]])
+    net = Sequential([Dense.from_weights(W, [0.1, 0.0, -0.2], "softmax")])
+    X, y = np.array([[1.0, 0.0], [0.3, -0.4]]), np.array([1, 2])
+    logits = torch.tensor(X @ W + np.array([0.1, 0.0, -0.2]), dtype=torch.float64)
+    expected = float(F.cross_entropy(logits, torch.tensor(y)))
+    assert net.loss(X, y, "categorical_crossentropy") == pytest.approx(expected, rel=1e-14)
+    assert expected > gap / 2 > 27.63 / 2

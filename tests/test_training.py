@@ -202,3 +202,61 @@ def test_progress_bar_in_a_terminal_counts_every_epoch(capsys):
     assert "200/200" in err
     assert f"loss={history.loss[-1]:.4f}" in err
     assert err.count("loss=") < 50  # redrawn at tqdm's pace, not once per epoch
+
+
+# ---------------------------------------------------------------- parameters held fixed
+
+def test_mazur_2_2_2_example_with_its_biases_held_fixed():
+    """The published step-by-step example: E before the step, w5 and w1 after one update at
+    η = 0.5, and the biases b1 = 0.35, b2 = 0.60 unchanged (they are frozen)."""
+    from nncourse.examples import LR_222, X_222, Y_222, named_weights_222, network_222
+    from nncourse.optim import SGD
+
+    net = network_222()
+    assert net.loss(X_222, Y_222, "half_squared_error") == pytest.approx(0.298371109, abs=5e-10)
+    net.backward(Y_222, "half_squared_error")
+    gradients = net.gradients()
+    assert gradients[1] is None and gradients[3] is None  # b1, b2: held fixed
+    SGD(LR_222).step(net.parameters(), gradients)
+    weights = named_weights_222(net)
+    assert weights["w5"] == pytest.approx(0.35891648, abs=5e-9)
+    assert weights["w1"] == pytest.approx(0.149780716, abs=5e-10)
+    assert (weights["b1"], weights["b2"]) == (0.35, 0.60)
+
+    # fit takes the same step
+    again = network_222()
+    fit(again, X_222[None, :], Y_222[None, :], loss="half_squared_error", optimizer="sgd",
+        lr=LR_222, epochs=1)
+    assert named_weights_222(again) == pytest.approx(weights, abs=1e-15)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
+def test_every_optimiser_leaves_frozen_parameters_where_they_are(optimizer):
+    X, y = data.blobs(40, n_classes=3, seed=1)
+    net = mlp([2, 5, 3], hidden="tanh", output="softmax", seed=2)
+    first, last = net.layers
+    first.freeze()
+    last.freeze("W")
+    before = net.get_weights()
+    fit(net, X, y, loss="categorical_crossentropy", optimizer=optimizer, lr=0.1, epochs=5,
+        batch_size=8)
+    after = net.get_weights()
+    for name, old, new in zip(["W1", "b1", "W2"], before, after):
+        np.testing.assert_array_equal(old, new, err_msg=name)
+    assert not np.array_equal(before[3], after[3])  # b2 is free and learns
+
+    last.unfreeze()
+    fit(net, X, y, loss="categorical_crossentropy", optimizer=optimizer, lr=0.1, epochs=2)
+    assert not np.array_equal(after[2], net.layers[1].W)
+    np.testing.assert_array_equal(before[0], net.layers[0].W)
+
+
+def test_freezing_is_named_and_checked():
+    net = mlp([2, 3, 1], output="sigmoid", seed=0)
+    assert "frozen=['b']" in repr(net.layers[0].freeze("b"))
+    with pytest.raises(CourseError, match="'W' and 'b'; there is no 'bias'"):
+        net.layers[0].freeze("bias")
+    for layer in net.layers:
+        layer.freeze()
+    with pytest.raises(CourseError, match="Every parameter of the network is frozen"):
+        fit(net, np.zeros((2, 2)), [0, 1], loss="binary_crossentropy", epochs=1)

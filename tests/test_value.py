@@ -9,10 +9,11 @@ from matplotlib.figure import Figure
 
 from nncourse import examples
 from nncourse.errors import CourseError
-from nncourse.graph_drawing import (
+from nncourse.examples import scalar_network_321
+from nncourse.plots.value_graph import (
     BOX_HEIGHT, BOX_WIDTH, OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number,
 )
-from nncourse.value import Value, scalar_network_321
+from nncourse.value import Value
 
 # Each case: a function of two Values a, b, and a point (a, b) where it is differentiable.
 OPERATIONS = {

@@ -1,4 +1,4 @@
-"""Topic 01, the neuron: the exercises of solutions/01_neuron.ipynb.
+"""Lesson 01, the neuron: the exercises of solutions/01_neuron.ipynb.
 
 A neuron takes inputs x₁ … xₙ, multiplies each by its weight, adds a bias and passes the result
 through an activation:
@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from nncourse.exercises import register
-from nncourse.grading.spec import Case, Exercise
+from nncourse.exercises.shapes import call_explaining_shapes
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.layers import Neuron
 
 # The inputs, weights and bias of the first hidden neuron of the 3-2-3-2 network (z = 0.73),
@@ -60,10 +61,10 @@ def _random_batches(rng: np.random.Generator):
 
 WEIGHTED_SUM = register(Exercise(
     id="01-weighted_sum",
-    may_not_use=("nncourse.layers",),
-    allowed="numpy (np.dot, or a sum of products) and plain Python",
     title="The weighted sum",
     names=("weighted_sum",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (np.dot, or a sum of products) and plain Python",
     arg_names=("inputs", "weights", "bias"),
     reference=reference_weighted_sum,
     cases=(
@@ -75,6 +76,15 @@ WEIGHTED_SUM = register(Exercise(
         Case("a single input", ([2.0], [-1.5], 0.0)),
     ),
     random_cases=lambda rng: _random_vectors(rng, 5),
+    mistakes=(
+        Mistake("the bias forgotten",
+                "The bias is part of the weighted sum: a neuron whose inputs are all 0 still "
+                "has it.",
+                lambda inputs, weights, bias: float(np.dot(inputs, weights))),
+        Mistake("the bias added once per input",
+                "Each input has its own weight, but the neuron has one bias, added once.",
+                lambda inputs, weights, bias: float(np.dot(inputs, weights) + len(inputs) * bias)),
+    ),
     hints=(
         "Pair each input with its weight: inputs[0] with weights[0], inputs[1] with weights[1], "
         "and so on.",
@@ -88,10 +98,10 @@ WEIGHTED_SUM = register(Exercise(
 
 NEURON_OUTPUT = register(Exercise(
     id="01-neuron_output",
-    may_not_use=("nncourse.layers",),
-    allowed="numpy, plain Python and your own weighted_sum",
     title="A neuron with ReLU",
     names=("neuron_output",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy, plain Python and your own weighted_sum",
     arg_names=("inputs", "weights", "bias"),
     reference=reference_neuron_output,
     cases=(
@@ -105,6 +115,11 @@ NEURON_OUTPUT = register(Exercise(
         Case("a weighted sum of exactly zero", ([1.0, 1.0], [0.5, -0.5], 0.0)),
     ),
     random_cases=lambda rng: _random_vectors(rng, 6),
+    mistakes=(
+        Mistake("the activation forgotten",
+                "The neuron's output is ReLU of its weighted sum: a negative sum becomes 0.",
+                reference_weighted_sum),
+    ),
     hints=(
         "Two steps: the weighted sum z (your weighted_sum does it), then the activation.",
         "ReLU(z) = max(0, z): negative z becomes 0, anything else stays as it is.",
@@ -116,10 +131,10 @@ NEURON_OUTPUT = register(Exercise(
 
 NEURON_BATCH = register(Exercise(
     id="01-neuron_batch",
-    may_not_use=("nncourse.layers",),
-    allowed="numpy (the @ operator), plain Python and your own functions",
     title="One neuron, many samples at once",
     names=("neuron_batch",),
+    may_not_use=("nncourse.layers",),
+    allowed="numpy (the @ operator), plain Python and your own functions",
     arg_names=("X", "weights", "bias"),
     reference=reference_neuron_batch,
     cases=(
@@ -134,11 +149,18 @@ NEURON_BATCH = register(Exercise(
                   "not a single number."),
     ),
     random_cases=_random_batches,
+    call=lambda f, X, weights, bias: call_explaining_shapes(f["neuron_batch"], X, weights, bias),
+    mistakes=(
+        Mistake("the bias forgotten",
+                "Every sample's weighted sum gets the bias, so every row does.",
+                lambda X, weights, bias: reference_neuron_batch(X, weights, 0.0)),
+    ),
     hints=(
         "X has one sample per row: shape (n_samples, n_inputs). The answer has one output per "
-        "sample: shape (n_samples,).",
-        "X @ weights computes every row's weighted sum at once; adding the bias adds it to each.",
-        "np.maximum(0, z) applies ReLU element by element (max(0, z) only works on one number).",
+        "sample: shape (n_samples,). Which product of X and the weights vector has that shape?",
+        "A matrix (n, k) times a vector (k,) gives a vector (n,): each row's weighted sum, all at "
+        "once; adding a number adds it to each.",
+        "Python's max(0, z) compares two numbers; numpy has an element-by-element version.",
     ),
     points=2,
     seed=103,

@@ -1,4 +1,4 @@
-"""Topic 02, activation functions: the exercises of solutions/02_activations.ipynb.
+"""Lesson 02, activation functions: the exercises of solutions/02_activations.ipynb.
 
     σ(z)  = 1 / (1 + e^(−z))             σ'(z)    = σ(z)·(1 − σ(z))
     ReLU(z) = max(0, z)                  ReLU'(z) = 1 for z > 0, else 0
@@ -18,15 +18,14 @@ import numpy as np
 from nncourse.activations import ReLU, Sigmoid, Tanh, relu, sigmoid, softmax, tanh
 from nncourse.exercises import register
 from nncourse.exercises.strict_numerics import call_strictly
-from nncourse.grading.spec import Case, Exercise, GradientCheck
+from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 
 RANDOM_SHAPES = [(4,), (2, 3), (5, 1), (3, 4)]
 
 OVERFLOW_HINT = ("np.exp(1000) does not fit in a float: it overflows to inf. Arrange the formula "
-                 "so that e is only raised to a negative power: e^(−|z|) is always between 0 and "
-                 "1. For z < 0 use the equal form e^z / (1 + e^z). Careful: np.where(c, A, B) "
-                 "computes A and B for every element before it chooses, so a branch that "
-                 "overflows still overflows.")
+                 "so that e is only raised to a power ≤ 0: e^(−|z|) is always between 0 and 1. "
+                 "Careful: np.where(c, A, B) computes A and B for every element before it "
+                 "chooses, so a branch that overflows still overflows.")
 
 
 def _random_arrays(rng: np.random.Generator, low: float, high: float, avoid_zero: bool = False):
@@ -51,10 +50,10 @@ def _slope_check(engine_function, name: str) -> GradientCheck:
 
 SIGMOID = register(Exercise(
     id="02-sigmoid",
-    may_not_use=("nncourse.activations",),
-    allowed="numpy (np.exp) and plain Python",
     title="A sigmoid that never overflows",
     names=("sigmoid",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.exp) and plain Python",
     arg_names=("z",),
     reference=sigmoid,
     call=lambda f, z: call_strictly(f["sigmoid"], z),
@@ -71,11 +70,13 @@ SIGMOID = register(Exercise(
     ),
     random_cases=lambda rng: _random_arrays(rng, -8.0, 8.0),
     hints=(
-        "σ(z) = 1 / (1 + e^(−z)), element by element: np.exp works on whole arrays.",
-        "For z = −1000, e^(−z) = e^1000 overflows. Both 1 / (1 + e^(−z)) and e^z / (1 + e^z) are "
-        "σ(z); the first is safe for z ≥ 0, the second for z < 0.",
-        "Compute e = np.exp(-np.abs(z)) once (never more than 1), then "
-        "np.where(z >= 0, 1 / (1 + e), e / (1 + e)).",
+        ("Which part of 1 / (1 + e^(−z)) overflows, and for which sign of z? Multiply the "
+         "fraction above and below by something that turns e^(−z) into a power of e that is "
+         "never positive for that sign."),
+        ("Multiplying above and below by e^z gives another form of the same σ(z). Each form is "
+         "safe for one sign of z; e^(−|z|) is never more than 1 and serves both."),
+        ("With e = e^(−|z|): for z ≥ 0, σ = 1 / (1 + e); for z < 0, σ = e / (1 + e). np.where "
+         "picks between two arrays that are both safe to compute."),
     ),
     points=2,
     seed=201,
@@ -83,29 +84,40 @@ SIGMOID = register(Exercise(
 
 SIGMOID_DERIVATIVE = register(Exercise(
     id="02-sigmoid_derivative",
-    may_not_use=("nncourse.activations",),
-    allowed="numpy, plain Python and your own sigmoid",
     title="The slope of the sigmoid",
     names=("sigmoid_derivative",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy, plain Python and your own sigmoid",
     arg_names=("z",),
     reference=Sigmoid().derivative,
     call=lambda f, z: call_strictly(f["sigmoid_derivative"], z),
     cases=(
         Case("z = 0, where the sigmoid is steepest", (np.array([0.0]),),
-             hint="σ(0) = 0.5, so σ'(0) = 0.5 · (1 − 0.5) = 0.25: the largest slope the sigmoid "
-                  "ever has."),
+             hint="At z = 0 the sigmoid is steepest: σ'(0) = 0.25, the largest slope it ever "
+                  "has."),
         Case("z = [2, −1, 3.5]", (np.array([2.0, -1.0, 3.5]),),
-             hint="σ'(z) = σ(z)·(1 − σ(z)): for z = 2, 0.8808 · 0.1192 ≈ 0.105."),
+             hint="σ(2) = 0.8808: the slope there is about 0.105, much less than at 0."),
         Case("saturated: z = [−1000, 1000]", (np.array([-1000.0, 1000.0]),),
              hint="Far from 0 the sigmoid is flat, so its slope is 0. Build on a sigmoid that "
                   "does not overflow (yours from Exercise 1)."),
     ),
     random_cases=lambda rng: _random_arrays(rng, -4.0, 4.0),
     gradient=_slope_check(sigmoid, "sigmoid_derivative"),
+    mistakes=(
+        Mistake("the slope formula applied to z instead of σ(z)",
+                "The slope is written with the sigmoid's value s = σ(z): s·(1 − s). z·(1 − z) "
+                "is that formula with the input put where the output belongs.",
+                lambda z: np.asarray(z, dtype=float) * (1 - np.asarray(z, dtype=float))),
+        Mistake("the sigmoid applied twice, σ′(σ(z))",
+                "Once you have s = σ(z), the slope at z is s·(1 − s): no second sigmoid.",
+                lambda z: Sigmoid().derivative(sigmoid(z))),
+    ),
     hints=(
-        "The derivative of the sigmoid is written with the sigmoid itself: "
-        "σ'(z) = σ(z)·(1 − σ(z)).",
-        "Compute s = sigmoid(z) once (your stable one), then return s * (1 - s).",
+        ("Write σ(z) = (1 + e^(−z))^(−1) and use the chain rule: the derivative of u^(−1) is "
+         "−u^(−2), and the derivative of 1 + e^(−z) is −e^(−z)."),
+        ("You get e^(−z) / (1 + e^(−z))². Split it into two factors, one of which is σ(z); the "
+         "other, e^(−z) / (1 + e^(−z)), is 1 − σ(z)."),
+        "Compute your stable s = sigmoid(z) once and build the slope from s alone.",
     ),
     points=1,
     seed=202,
@@ -113,10 +125,10 @@ SIGMOID_DERIVATIVE = register(Exercise(
 
 RELU_DERIVATIVE = register(Exercise(
     id="02-relu_derivative",
-    may_not_use=("nncourse.activations",),
-    allowed="numpy (comparisons, np.where) and plain Python",
     title="The slope of ReLU",
     names=("relu_derivative",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (comparisons, np.where) and plain Python",
     arg_names=("z",),
     reference=ReLU().derivative,
     call=lambda f, z: call_strictly(f["relu_derivative"], z),
@@ -143,27 +155,39 @@ RELU_DERIVATIVE = register(Exercise(
 
 TANH_DERIVATIVE = register(Exercise(
     id="02-tanh_derivative",
-    may_not_use=("nncourse.activations",),
-    allowed="numpy (np.tanh) and plain Python",
     title="The slope of tanh",
     names=("tanh_derivative",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.tanh) and plain Python",
     arg_names=("z",),
     reference=Tanh().derivative,
     call=lambda f, z: call_strictly(f["tanh_derivative"], z),
     cases=(
         Case("z = 0, where tanh is steepest", (np.array([0.0]),),
-             hint="tanh(0) = 0, so the slope there is 1 − 0² = 1: four times the sigmoid's best."),
+             hint="At z = 0, tanh is steepest: slope 1, four times the sigmoid's best."),
         Case("z = [0.2, −0.5, 1.0]", (np.array([0.2, -0.5, 1.0]),),
-             hint="tanh of these is [0.1974, −0.4621, 0.7616]; "
-                  "the slope is 1 minus their squares."),
+             hint="tanh of these is [0.1974, −0.4621, 0.7616]; the slope is a function of "
+                  "those values alone."),
         Case("saturated: z = [−1000, 1000]", (np.array([-1000.0, 1000.0]),),
              hint="np.tanh handles ±1000 without trouble; writing tanh with np.exp(z) overflows."),
     ),
     random_cases=lambda rng: _random_arrays(rng, -3.0, 3.0),
     gradient=_slope_check(tanh, "tanh_derivative"),
+    mistakes=(
+        Mistake("the slope taken at the input, 1 − z², instead of 1 − tanh(z)²",
+                "tanh's slope is written with its value t = tanh(z): the square belongs to t.",
+                lambda z: 1 - np.asarray(z, dtype=float) ** 2),
+        Mistake("the square forgotten, 1 − tanh(z)",
+                "Differentiate tanh = 2σ(2z) − 1: the chain rule gives 4·σ(2z)·(1 − σ(2z)), "
+                "which is 1 − t² with t = tanh(z), a square.",
+                lambda z: 1 - np.tanh(np.asarray(z, dtype=float))),
+    ),
     hints=(
-        "Like the sigmoid, tanh's derivative is written with tanh itself: tanh'(z) = 1 − tanh(z)².",
-        "return 1 - np.tanh(z) ** 2",
+        ("tanh(z) = 2σ(2z) − 1. Differentiate that with the chain rule and your σ′ from "
+         "Exercise 2."),
+        ("You get 4·σ(2z)·(1 − σ(2z)). Write σ(2z) with t = tanh(z): σ(2z) = (1 + t) / 2 and "
+         "1 − σ(2z) = (1 − t) / 2."),
+        "The slope is a function of t = np.tanh(z) alone: multiply (1 + t)(1 − t) out.",
     ),
     points=1,
     seed=204,
@@ -171,10 +195,10 @@ TANH_DERIVATIVE = register(Exercise(
 
 SOFTMAX = register(Exercise(
     id="02-softmax",
-    may_not_use=("nncourse.activations",),
-    allowed="numpy (np.exp, np.max, np.sum) and plain Python",
     title="A stable softmax, row by row",
     names=("softmax",),
+    may_not_use=("nncourse.activations",),
+    allowed="numpy (np.exp, np.max, np.sum) and plain Python",
     arg_names=("z",),
     reference=softmax,
     call=lambda f, z: call_strictly(f["softmax"], z),
@@ -203,12 +227,22 @@ SOFTMAX = register(Exercise(
         Case(f"random {i + 1}: z of shape {shape}", (rng.normal(scale=3.0, size=shape),))
         for i, shape in enumerate([(4,), (3, 2), (5, 4), (1, 3)])
     ],
+    mistakes=(
+        Mistake("the batch normalised as a whole instead of row by row",
+                "Each row is a sample with its own probabilities: every row must sum to 1 on "
+                "its own (sum along the last axis, keeping it).",
+                lambda z: None if np.ndim(z) < 2 else
+                np.exp(z - np.max(z)) / np.exp(z - np.max(z)).sum()),
+    ),
     hints=(
-        "softmax(z)_i = e^(z_i) / Σ_j e^(z_j): exponentiate, then divide by the sum of the row.",
-        "For stability subtract the maximum first: z - z.max(axis=-1, keepdims=True). "
-        "keepdims=True keeps the shape (n, 1), so it subtracts from each row its own maximum.",
-        "e = np.exp(z - np.max(z, axis=-1, keepdims=True)); "
-        "return e / e.sum(axis=-1, keepdims=True)",
+        ("Show that softmax(z − c) = softmax(z) for any number c subtracted from every score of "
+         "a row. Which c makes every exponent ≤ 0, so that nothing overflows, and keeps one "
+         "exponent at exactly 0, so that the sum is at least 1?"),
+        ("c is the row's largest score. For a batch, take it row by row: "
+         "z.max(axis=-1, keepdims=True) keeps the shape (n, 1), which subtracts from each row "
+         "its own maximum."),
+        ("Exponentiate the shifted scores, then divide each by the sum of its row (again along "
+         "axis=-1 with keepdims=True)."),
     ),
     points=2,
     seed=205,

@@ -1,4 +1,4 @@
-"""Topic 03, layers and the forward pass: the exercises of solutions/03_forward_pass.ipynb.
+"""Lesson 03, layers and the forward pass: the exercises of solutions/03_forward_pass.ipynb.
 
 A dense layer, batch first (X has one sample per row, W is inputs × neurons):
 
@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncourse.activations import get_activation
 from nncourse.exercises import register
-from nncourse.grading.spec import Case, Exercise
+from nncourse.exercises.shapes import call_explaining_shapes
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.layers import Dense
 from nncourse.network import Sequential, mlp
 
@@ -123,12 +125,25 @@ def _random_size_cases(rng: np.random.Generator):
     return cases
 
 
+def _explained(name: str):
+    return lambda f, *args: call_explaining_shapes(f[name], *args)
+
+
+def _layer(X, W, b, activation, *, bias=True, transpose=False):
+    X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
+    return get_activation(activation)(X @ (W.T if transpose else W) + (b if bias else 0.0))
+
+
+BIAS_FORGOTTEN = "the bias forgotten"
+BIAS_ADVICE = ("Every neuron adds its bias to its weighted sum, for every sample: a neuron with "
+               "all inputs 0 outputs f(b), not f(0).")
+
 DENSE_FORWARD = register(Exercise(
     id="03-dense_forward",
-    may_not_use=("nncourse.layers", "nncourse.network"),
-    allowed="numpy, plain Python and the activation functions",
     title="A dense layer, a whole batch at once",
     names=("dense_forward",),
+    may_not_use=("nncourse.layers", "nncourse.network"),
+    allowed="numpy, plain Python and the activation functions",
     arg_names=("X", "W", "b", "activation"),
     reference=reference_dense_forward,
     cases=(
@@ -147,8 +162,27 @@ DENSE_FORWARD = register(Exercise(
              hint="'identity' returns z itself: here the logits [0.9897, 0.7535]."),
         Case("a layer of one neuron", (np.array([[0.3318, 0.525], [0.2, 0.9]]), *LAYERS_321[1]),
              hint="One neuron still gives a column: shape (n_samples, 1), not (n_samples,)."),
+        Case("a square W: 2 inputs, 2 neurons", (np.array([[1.0, 2.0], [0.5, -1.0]]),
+                                                 np.array([[1.0, -1.0], [2.0, 0.5]]),
+                                                 np.array([0.5, 0.0]), "identity"),
+             hint="With as many inputs as neurons every shape fits whichever way W is read; "
+                  "only the numbers tell. Column j of W holds neuron j's weights."),
     ),
     random_cases=_random_dense_cases,
+    call=_explained("dense_forward"),
+    mistakes=(
+        Mistake(BIAS_FORGOTTEN, BIAS_ADVICE,
+                lambda X, W, b, activation: _layer(X, W, b, activation, bias=False)),
+        Mistake("the activation forgotten",
+                "The layer's output is the activation of Z, not Z itself (except for "
+                "'identity').",
+                lambda X, W, b, activation: _layer(X, W, b, "identity")),
+        Mistake("W transposed (X @ W.T)",
+                "W is stored inputs × neurons, one column per neuron: X @ W already pairs every "
+                "input with its weight.",
+                lambda X, W, b, activation: _layer(X, W, b, activation, transpose=True)
+                if np.shape(W)[0] == np.shape(W)[1] else None),
+    ),
     hints=(
         "Two steps: the weighted sums Z = X @ W + b (shape n_samples × n_neurons), then the "
         "activation on every entry of Z.",
@@ -182,6 +216,17 @@ TEXTBOOK_LAYER = register(Exercise(
                                         LAYERS_321[0][1])),
     ),
     random_cases=_random_textbook_cases,
+    call=_explained("textbook_layer"),
+    mistakes=(
+        Mistake("W not transposed",
+                "The textbook's W has one row per neuron; a batch with one sample per row needs "
+                "one column per neuron. With a square W the shapes fit either way, and only the "
+                "numbers tell.",
+                lambda X, W, b: _layer(X, W, b, "identity", transpose=False)
+                if np.shape(W)[0] == np.shape(W)[1] else None),
+        Mistake(BIAS_FORGOTTEN, BIAS_ADVICE,
+                lambda X, W, b: _layer(X, W, b, "identity", bias=False, transpose=True)),
+    ),
     hints=(
         "The textbook's W is (neurons × inputs): one row per neuron. Our batch form needs "
         "(inputs × neurons): one column per neuron. That is the transpose, W.T.",
@@ -212,8 +257,22 @@ NETWORK_FORWARD = register(Exercise(
                   "probabilities per sample."),
         Case("a network of one layer", (X_321, LAYERS_3232[:1]),
              hint="With a single layer the network's output is that layer's output."),
+        Case("a 2-2-2 network: every layer as wide as the input",
+             (np.array([[1.0, -1.0], [0.5, 2.0]]),
+              [(np.array([[1.0, 0.5], [-0.5, 1.0]]), np.array([0.1, -0.1]), "tanh"),
+               (np.array([[2.0, -1.0], [1.0, 1.0]]), np.array([0.0, 0.2]), "sigmoid")]),
+             hint="Here every layer could read X, and the shapes would not complain: only the "
+                  "numbers show whether layer 2 reads the output of layer 1."),
     ),
     random_cases=_random_network_cases,
+    call=_explained("network_forward"),
+    mistakes=(
+        Mistake("every layer fed with X instead of the previous layer's output",
+                "A network is a chain: layer 2 reads what layer 1 produced.",
+                lambda X, layers: _layer(X, *layers[-1]) if all(
+                    np.shape(W)[0] == np.shape(X)[-1] for W, _, _ in layers) and len(layers) > 1
+                else None),
+    ),
     hints=(
         "The output of one layer is the input of the next: start with A = X, and for each "
         "(W, b, activation) in layers replace A by that layer's output.",
@@ -242,13 +301,22 @@ LAYER_SHAPES = register(Exercise(
              hint="A bias vector of one number has shape (1,): write it (1,), with the comma."),
     ),
     random_cases=_random_shape_cases,
+    mistakes=(
+        Mistake("W transposed (neurons × inputs)",
+                "W must fit the product X @ W for X of shape (samples, inputs): its rows match "
+                "X's columns.",
+                lambda n_samples, sizes: [((n_out, n_in), (n_out,), (n_samples, n_out))
+                                          for n_in, n_out in zip(sizes, sizes[1:])]),
+    ),
     hints=(
-        "Return one item per layer, in order; each item is a tuple of three shapes: "
-        "(shape of W, shape of b, shape of the layer's output).",
-        "A layer from n_in inputs to n_out neurons: W is (n_in, n_out), b is (n_out,), and its "
-        "output for the batch is (n_samples, n_out). None of them depends on the weights' values.",
-        "[((n_in, n_out), (n_out,), (n_samples, n_out)) for n_in, n_out in "
-        "zip(layer_sizes, layer_sizes[1:])]",
+        ("Return one item per layer, in order; each item is a tuple of three shapes: "
+         "(shape of W, shape of b, shape of the layer's output). Start from the product "
+         "Z = X @ W + b and ask what each factor must look like for it to work."),
+        ("The layer's input has shape (n_samples, n_in). For X @ W to work, W's rows must match "
+         "X's columns; its columns are the layer's neurons. b adds one number per neuron. None "
+         "of it depends on the weights' values."),
+        ("zip(layer_sizes, layer_sizes[1:]) gives each layer's (n_in, n_out); build the three "
+         "shapes from those and n_samples."),
     ),
     points=1,
     seed=304,
@@ -270,11 +338,19 @@ COUNT_PARAMETERS = register(Exercise(
         Case("a digit classifier 784 → 128 → 10", ([784, 128, 10],)),
     ),
     random_cases=_random_size_cases,
+    mistakes=(
+        Mistake("the biases forgotten",
+                "Every neuron of a layer has a bias too, which training adjusts like a weight.",
+                lambda sizes: sum(a * b for a, b in zip(sizes, sizes[1:]))),
+        Mistake("a bias counted per input instead of per neuron",
+                "A neuron has one bias, whatever the number of its inputs.",
+                lambda sizes: sum(a * b + a for a, b in zip(sizes, sizes[1:]))),
+    ),
     hints=(
-        "layer_sizes lists the input size, then the size of every layer: [10, 64, 32, 3] has "
-        "three layers, 10 → 64, 64 → 32 and 32 → 3.",
-        "A layer from n_in inputs to n_out neurons has n_in·n_out weights and n_out biases.",
-        "zip(layer_sizes, layer_sizes[1:]) gives the (n_in, n_out) pairs.",
+        ("layer_sizes lists the input size, then the size of every layer: [10, 64, 32, 3] has "
+         "three layers, 10 → 64, 64 → 32 and 32 → 3. Your layer_shapes knows the shape of every "
+         "parameter array."),
+        "The number of entries of an array of shape (a, b) is a·b; of shape (b,), b.",
     ),
     points=1,
     seed=305,

@@ -1,4 +1,4 @@
-"""Topic 04, loss functions: the exercises of solutions/04_losses.ipynb.
+"""Lesson 04, loss functions: the exercises of solutions/04_losses.ipynb.
 
     MSE  = (1/N)·Σ (ŷ − y)² over all N numbers          dMSE/dŷ = 2·(ŷ − y)/N
     BCE  = −mean[y·log p + (1 − y)·log(1 − p)]           p kept inside [1e-12, 1 − 1e-12]
@@ -18,7 +18,7 @@ import numpy as np
 from nncourse.activations import softmax
 from nncourse.exercises import register
 from nncourse.exercises.strict_numerics import call_strictly
-from nncourse.grading.spec import Case, Exercise, GradientCheck
+from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 from nncourse.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
 PREDICTIONS, TARGETS = np.array([2.5, 5.5, 1.5]), np.array([3.0, 5.0, 2.0])
@@ -100,12 +100,50 @@ def reference_cross_entropy_gradient(logits, labels):
     return CategoricalCrossEntropy(from_logits=True).gradient(logits, labels)
 
 
+def _errors(y_pred, y_true):
+    return np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)
+
+
+MSE_MISTAKES = (
+    Mistake("the 1/N missing (a sum, not a mean)",
+            "A loss is a mean over every number of the batch, so that it does not grow with the "
+            "size of the batch.",
+            lambda y_pred, y_true: float(np.sum(_errors(y_pred, y_true) ** 2))),
+    Mistake("a square root taken (that is the RMSE)",
+            "The mean squared error stays squared; its square root, the RMSE, is in the units "
+            "of y, but it is not the loss asked for.",
+            lambda y_pred, y_true: float(np.sqrt(np.mean(_errors(y_pred, y_true) ** 2)))),
+    Mistake("the errors averaged before squaring",
+            "Square every error first: positive and negative errors must not cancel.",
+            lambda y_pred, y_true: float(np.mean(_errors(y_pred, y_true)) ** 2)),
+)
+
+MSE_GRADIENT_MISTAKES = (
+    Mistake("the 1/N missing",
+            "The loss is a mean, (1/N)·Σ: the 1/N stays in front of every term when you "
+            "differentiate.",
+            lambda y_pred, y_true: 2 * _errors(y_pred, y_true)),
+    Mistake("the factor 2 missing",
+            "The derivative of a square u² is 2u: the 2 comes down from the exponent.",
+            lambda y_pred, y_true: _errors(y_pred, y_true) / np.size(y_pred)),
+    Mistake("the sign reversed (y − ŷ instead of ŷ − y)",
+            "A prediction that is too large must get a positive gradient (lowering it lowers the "
+            "loss); the inner derivative of (ŷ − y) with respect to ŷ is +1.",
+            lambda y_pred, y_true: -2 * _errors(y_pred, y_true) / np.size(y_pred)),
+    Mistake("N counted as the number of rows only",
+            "N counts every number the loss averages, all the entries of the batch, not only "
+            "its rows.",
+            lambda y_pred, y_true: None if np.ndim(y_pred) < 2 else
+            2 * _errors(y_pred, y_true) / len(y_pred)),
+)
+
+
 MSE = register(Exercise(
     id="04-mse",
-    may_not_use=("nncourse.losses",),
-    allowed="numpy and plain Python",
     title="Mean squared error",
     names=("mse",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     arg_names=("y_pred", "y_true"),
     reference=reference_mse,
     call=_strict("mse"),
@@ -121,6 +159,7 @@ MSE = register(Exercise(
              hint="Average over every number of the batch (here 6), and return one number."),
     ),
     random_cases=_random_regression,
+    mistakes=MSE_MISTAKES,
     hints=(
         "Three steps: the errors ŷ − y, their squares, the mean of the squares.",
         "np.mean averages over every entry of an array, whatever its shape.",
@@ -132,10 +171,10 @@ MSE = register(Exercise(
 
 MSE_GRADIENT = register(Exercise(
     id="04-mse_gradient",
-    may_not_use=("nncourse.losses",),
-    allowed="numpy and plain Python",
     title="The gradient of the mean squared error",
     names=("mse_gradient",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy and plain Python",
     arg_names=("y_pred", "y_true"),
     reference=reference_mse_gradient,
     call=_strict("mse_gradient"),
@@ -152,11 +191,13 @@ MSE_GRADIENT = register(Exercise(
         scalar=lambda f, y_pred, y_true: MeanSquaredError().value(y_pred, y_true),
         gradient=lambda f, y_pred, y_true: call_strictly(f["mse_gradient"], y_pred, y_true),
     ),
+    mistakes=MSE_GRADIENT_MISTAKES,
     hints=(
-        "Differentiate (1/N)·Σ (ŷ − y)² with respect to one prediction ŷ_i: only one term of "
-        "the sum contains it.",
-        "d/dŷ_i of (ŷ_i − y_i)² is 2·(ŷ_i − y_i); keep the 1/N of the mean.",
-        "return 2 * (y_pred - y_true) / y_pred.size",
+        ("Differentiate (1/N)·Σ (ŷ − y)² with respect to one prediction ŷ_i: only one term of "
+         "the sum contains it."),
+        ("The derivative of a square u² is 2u·u′; here u = ŷ_i − y_i and u′ = 1. The 1/N of the "
+         "mean stays, and N counts every number of the batch."),
+        "np.size gives N; the result has the shape of y_pred.",
     ),
     points=1,
     seed=402,
@@ -164,10 +205,10 @@ MSE_GRADIENT = register(Exercise(
 
 BINARY_CROSS_ENTROPY = register(Exercise(
     id="04-binary_cross_entropy",
-    may_not_use=("nncourse.losses",),
-    allowed="numpy (np.log, np.clip) and plain Python",
     title="Binary cross-entropy, safe at p = 0 and p = 1",
     names=("binary_cross_entropy",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     arg_names=("p", "y"),
     reference=reference_binary_cross_entropy,
     call=_strict("binary_cross_entropy"),
@@ -201,10 +242,10 @@ BINARY_CROSS_ENTROPY = register(Exercise(
 
 CATEGORICAL_CROSS_ENTROPY = register(Exercise(
     id="04-categorical_cross_entropy",
-    may_not_use=("nncourse.losses",),
-    allowed="numpy (np.log, np.clip) and plain Python",
     title="Categorical cross-entropy from probabilities",
     names=("categorical_cross_entropy",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy (np.log, np.clip) and plain Python",
     arg_names=("P", "Y"),
     reference=reference_categorical_cross_entropy,
     call=_strict("categorical_cross_entropy"),
@@ -236,10 +277,10 @@ CATEGORICAL_CROSS_ENTROPY = register(Exercise(
 
 CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
     id="04-cross_entropy_from_logits",
-    may_not_use=("nncourse.losses",),
-    allowed="numpy, plain Python and softmax",
     title="Cross-entropy from logits, stable at ±1000",
     names=("cross_entropy_from_logits",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     arg_names=("logits", "labels"),
     reference=reference_cross_entropy_from_logits,
     call=_strict("cross_entropy_from_logits"),
@@ -275,10 +316,10 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
 
 CROSS_ENTROPY_GRADIENT = register(Exercise(
     id="04-cross_entropy_gradient",
-    may_not_use=("nncourse.losses",),
-    allowed="numpy, plain Python and softmax",
     title="The gradient of cross-entropy with respect to the logits",
     names=("cross_entropy_gradient",),
+    may_not_use=("nncourse.losses",),
+    allowed="numpy, plain Python and softmax",
     arg_names=("logits", "labels"),
     reference=reference_cross_entropy_gradient,
     call=_strict("cross_entropy_gradient"),
@@ -296,13 +337,65 @@ CROSS_ENTROPY_GRADIENT = register(Exercise(
         gradient=lambda f, logits, labels: call_strictly(f["cross_entropy_gradient"], logits,
                                                          labels),
     ),
+    mistakes=(
+        Mistake("the 1/n of the mean missing",
+                "The loss of Exercise 5 is a mean over the n samples, so every row of its "
+                "gradient carries a 1/n.",
+                lambda logits, labels: reference_cross_entropy_gradient(logits, labels)
+                * np.shape(logits)[0]),
+        Mistake("the sign reversed (y − p instead of p − y)",
+                "Raising the true class's logit must lower the loss: its entry of the gradient "
+                "is negative.",
+                lambda logits, labels: -reference_cross_entropy_gradient(logits, labels)),
+    ),
     hints=(
-        "Softmax followed by cross-entropy has a famously simple gradient: "
-        "dL/ds = (softmax(s) − y) / n, with y the one-hot targets.",
-        "np.eye(k)[labels] turns the labels into one-hot rows; softmax is imported in the first "
-        "cell.",
-        "Y = np.eye(logits.shape[1])[labels]; return (softmax(logits) - Y) / logits.shape[0]",
+        ("Start from one sample's loss, log Σ_k e^(s_k) − s_c, and differentiate it with "
+         "respect to one logit s_j. Two cases: j is the true class c, or it is not."),
+        ("∂/∂s_j of log Σ_k e^(s_k) is e^(s_j) / Σ_k e^(s_k), which is softmax(s)_j; the term "
+         "−s_c adds −1 only when j = c. The batch loss is a mean over n rows."),
+        ("One-hot rows: np.eye(k)[labels]. softmax is imported in the first cell. Every row of "
+         "the gradient is divided by n."),
     ),
     points=1,
     seed=406,
+))
+
+
+# ------------------------------------------------------------------ 7. why cross-entropy trains
+
+P_WRONG, Y_TRUE = 0.01, 1.0
+
+
+def reference_logit_gradients():
+    """∂L/∂z at p = σ(z) = 0.01 with y = 1, for the squared error (y − p)² and for the binary
+    cross-entropy, through the sigmoid: 2(p − y)·p(1 − p) and p − y."""
+    p, y = P_WRONG, Y_TRUE
+    return {"squared error": 2 * (p - y) * p * (1 - p), "cross-entropy": p - y}
+
+
+LOGIT_GRADIENTS = register(Exercise(
+    id="04-logit_gradients",
+    title="Why cross-entropy trains faster: the gradient at the logit",
+    names=("logit_gradients",),
+    kind="value",
+    reference=reference_logit_gradients,
+    rtol=2e-3,
+    atol=1e-6,
+    mistakes=(
+        Mistake("the gradients taken with respect to p, not z",
+                "The question is about the logit z, the number the weights move directly.",
+                lambda: {"squared error": 2 * (P_WRONG - Y_TRUE),
+                         "cross-entropy": -Y_TRUE / P_WRONG + (1 - Y_TRUE) / (1 - P_WRONG)}),
+        Mistake("the sigmoid's slope left out of the squared error's gradient",
+                "p = σ(z): the chain rule from the loss to z passes through σ′(z) = p(1 − p), "
+                "and that factor is what makes the squared error's gradient so small here.",
+                lambda: {"squared error": 2 * (P_WRONG - Y_TRUE)}),
+    ),
+    hints=(
+        ("Both losses reach z through p = σ(z), and σ′(z) = p(1 − p). Write ∂L/∂z = ∂L/∂p · "
+         "∂p/∂z for each loss."),
+        ("For (y − p)², ∂L/∂p = 2(p − y). For −[y log p + (1 − y) log(1 − p)], ∂L/∂p = "
+         "(p − y) / (p(1 − p)): the slope of the sigmoid cancels."),
+    ),
+    points=1,
 ))

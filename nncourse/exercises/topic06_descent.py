@@ -1,4 +1,4 @@
-"""Topic 06, gradient descent: the exercises of solutions/06_gradient_descent.ipynb.
+"""Lesson 06, gradient descent: the exercises of solutions/06_gradient_descent.ipynb.
 
     SGD:       w ← w − η·g
     momentum:  v ← β·v + g;   w ← w − η·v            (as nncourse.optim.Momentum and PyTorch)
@@ -16,7 +16,7 @@ import numpy as np
 
 from nncourse.errors import CourseError
 from nncourse.exercises import register
-from nncourse.grading.spec import Case, Exercise
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.optim import SGD, Adam, Momentum
 
 
@@ -50,10 +50,10 @@ def _random_sgd(rng: np.random.Generator):
 
 SGD_STEP = register(Exercise(
     id="06-sgd_step",
-    may_not_use=("nncourse.optim",),
-    allowed="numpy and plain Python",
     title="One step of gradient descent",
     names=("sgd_step",),
+    may_not_use=("nncourse.optim",),
+    allowed="numpy and plain Python",
     arg_names=("w", "grad", "lr"),
     reference=reference_sgd_step,
     cases=(
@@ -68,10 +68,23 @@ SGD_STEP = register(Exercise(
              hint="The same rule, element by element: w - lr * grad works on whole arrays."),
     ),
     random_cases=_random_sgd,
+    mistakes=(
+        Mistake("a step uphill (the sign of the update)",
+                "The gradient points to where the loss grows; a step of descent goes the other "
+                "way: a positive gradient must make the parameter smaller.",
+                lambda w, grad, lr: reference_sgd_step(w, -np.asarray(grad, dtype=float), lr)),
+        Mistake("a step without the learning rate",
+                "The gradient gives the direction and the steepness; the learning rate decides "
+                "how far to go along it.",
+                lambda w, grad, lr: reference_sgd_step(w, grad, 1.0)),
+    ),
     hints=(
-        ("The gradient points uphill, towards a larger loss; a step of gradient descent goes the "
-         "other way, by the learning rate times the gradient."),
-        "return w - lr * grad",
+        ("The gradient points uphill, towards a larger loss. Which way must w move for the "
+         "loss to go down, and how far?"),
+        ("The step is proportional to the gradient, and the learning rate is the factor. Check "
+         "the sign on the first case: a negative gradient means the loss falls as w grows."),
+        ("new w = old w, moved against the gradient by lr times the gradient; numpy does the "
+         "same to every entry of an array."),
     ),
     points=1,
     seed=601,
@@ -110,10 +123,10 @@ def _random_momentum(rng: np.random.Generator):
 
 MOMENTUM_STEP = register(Exercise(
     id="06-momentum_step",
-    may_not_use=("nncourse.optim",),
-    allowed="numpy and plain Python",
     title="One step of gradient descent with momentum",
     names=("momentum_step",),
+    may_not_use=("nncourse.optim",),
+    allowed="numpy and plain Python",
     arg_names=("w", "grad", "velocity", "lr", "beta"),
     reference=reference_momentum_step,
     call=lambda f, *args: _named_pair(f["momentum_step"](*args), ("w", "velocity"),
@@ -134,6 +147,27 @@ MOMENTUM_STEP = register(Exercise(
                   "0.1·1.5 = 0.15."),
     ),
     random_cases=_random_momentum,
+    mistakes=(
+        Mistake("the gradient scaled by (1 − β) in the velocity",
+                "Some books average, v ← β·v + (1 − β)·g; this course (like PyTorch) adds the "
+                "whole gradient to the velocity.",
+                lambda w, grad, velocity, lr, beta: reference_momentum_step(
+                    w, (1 - beta) * np.asarray(grad, dtype=float),
+                    velocity, lr, beta)),
+        Mistake("the weight moved with the old velocity",
+                "Update the velocity first; the weight then moves with the new velocity, the "
+                "one that already contains this step's gradient.",
+                lambda w, grad, velocity, lr, beta: {
+                    "velocity": beta * np.asarray(velocity, dtype=float) + grad,
+                    "w": np.asarray(w, dtype=float) - lr * np.asarray(velocity, dtype=float)}),
+        Mistake("a step uphill (the sign of the update)",
+                "The velocity gathers gradients, which point uphill: the weight moves against "
+                "it.",
+                lambda w, grad, velocity, lr, beta: {
+                    "velocity": beta * np.asarray(velocity, dtype=float) + grad,
+                    "w": np.asarray(w, dtype=float)
+                    + lr * (beta * np.asarray(velocity, dtype=float) + grad)}),
+    ),
     hints=(
         ("Two lines, in this order: first the velocity remembers the past and adds the new "
          "gradient, v ← β·v + g; then the weight moves against the velocity, w ← w − η·v."),
@@ -283,12 +317,18 @@ def _random_adam(rng: np.random.Generator):
     return cases
 
 
+def _corrected_returned(w, grad, m, v, t, lr, beta1, beta2, eps):
+    result = reference_adam_step(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return {"w": result["w"], "m": result["m"] / (1 - beta1 ** t),
+            "v": result["v"] / (1 - beta2 ** t)}
+
+
 ADAM_STEP = register(Exercise(
     id="06-adam_step",
-    may_not_use=("nncourse.optim",),
-    allowed="numpy (np.sqrt) and plain Python",
     title="One step of Adam",
     names=("adam_step",),
+    may_not_use=("nncourse.optim",),
+    allowed="numpy (np.sqrt) and plain Python",
     arg_names=("w", "grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"),
     reference=reference_adam_step,
     call=lambda f, *args: _named_pair(f["adam_step"](*args), ADAM_NAMES, "adam_step"),
@@ -305,13 +345,64 @@ ADAM_STEP = register(Exercise(
                   "(t counts from 1); return the new m and v, not m̂ and v̂."),
     ),
     random_cases=_random_adam,
+    mistakes=(
+        Mistake("no bias correction",
+                "m and v start at 0, so after t steps of a steady gradient g, m is only "
+                "(1 − β₁ᵗ)·g: divide it (and v) by the factor that makes up for the start.",
+                lambda w, grad, m, v, t, lr, beta1, beta2, eps: reference_adam_step(
+                    w, grad, m, v, 10**6, lr, beta1, beta2, eps)),
+        Mistake("the corrected averages returned instead of m and v",
+                "m̂ and v̂ are only for this step's size; what the next step builds on is m and "
+                "v themselves.",
+                lambda w, grad, m, v, t, lr, beta1, beta2, eps: _corrected_returned(
+                    w, grad, m, v, t, lr, beta1, beta2, eps)),
+    ),
     hints=(
         ("First the two moving averages: m ← β₁·m + (1 − β₁)·g and v ← β₂·v + (1 − β₂)·g² "
-         "(g² element by element)."),
-        ("Then the bias corrections m̂ = m / (1 − β₁**t), v̂ = v / (1 − β₂**t), and the step "
-         "w ← w − η·m̂ / (√v̂ + ε)."),
-        "Return the new w, m and v: return w_new, m_new, v_new",
+         "(g² element by element). Then ask what m would be after t steps of the same gradient "
+         "g, starting from 0."),
+        ("It is a geometric sum: m_t = (1 − β₁)(1 + β₁ + … + β₁ᵗ⁻¹)·g = (1 − β₁ᵗ)·g. The same "
+         "for v with β₂ and g². Divide by those factors to get m̂ and v̂, then step by "
+         "η·m̂ / (√v̂ + ε) against the gradient."),
+        "Return the new w, m and v (not m̂ and v̂): t counts this step from 1.",
     ),
     points=1,
     seed=604,
+))
+
+
+# ------------------------------------------------------------------ 5. how large a step is safe
+
+STABLE_LR_KEYS = ("largest learning rate that converges", "learning rate that lands in one step")
+
+
+def reference_stable_rates():
+    """For L(w) = (w − 3)², w − 3 ← (1 − 2η)(w − 3): the walk converges for |1 − 2η| < 1, that
+    is η < 1, and lands on the minimum in one step at η = ½."""
+    return {"largest learning rate that converges": 1.0,
+            "learning rate that lands in one step": 0.5}
+
+
+STABLE_RATES = register(Exercise(
+    id="06-stable_rates",
+    title="How large a learning rate is safe?",
+    names=("stable_rates",),
+    kind="value",
+    reference=reference_stable_rates,
+    rtol=1e-3,
+    atol=1e-6,
+    mistakes=(
+        Mistake("the 2 of the gradient left out",
+                "The gradient of (w − 3)² is 2(w − 3): a step multiplies the distance to the "
+                "minimum by 1 − 2η, not 1 − η.",
+                lambda: {"largest learning rate that converges": 2.0,
+                         "learning rate that lands in one step": 1.0}),
+    ),
+    hints=(
+        ("Write one step for L(w) = (w − 3)² and look at the distance to the minimum, d = w − 3: "
+         "the step multiplies d by a factor that depends on η only."),
+        ("d ← (1 − 2η)·d. The walk shrinks d when that factor lies between −1 and 1, and lands "
+         "at once when it is 0. The lesson's η = 1.05 gives a factor of −1.1."),
+    ),
+    points=1,
 ))

@@ -19,6 +19,7 @@ Modules (one idea each)
 spec          `Exercise`, `Case`, `GradientCheck`, `HiddenCheck`: the form of an exercise
 catalog       where exercises are found: the installed catalogs (`nncourse.exercises`)
 compare       expected vs got, with the reason in words (shape, type, NaN, values)
+mistakes      the classic mistakes of an exercise, recognised by what they produce, and named
 evaluate      run the cases on the learner's code (`collect_outcomes`) and judge them (`judge`)
 messages      the text of a verdict
 inline        `check`, `hint`, `summary`: what a learner calls
@@ -79,6 +80,10 @@ How to add an exercise
      then also compares the learner's gradient with central differences, as `nncourse.gradcheck`
      does: the relative error of the whole array, ‖a − n‖ / (‖a‖ + ‖n‖) ≤ tol, or an absolute
      difference ‖a − n‖ ≤ atol (see `spec`).
+   - the classic mistakes: `mistakes=(Mistake("the bias forgotten", "what to think instead",
+     produce=lambda inputs, weights, bias: ...),)`, where `produce` returns what that mistake
+     gives on a case's arguments (for a dict answer, only the keys it changes); a failing case
+     whose answer is what a mistake produces names it (see `mistakes`).
    - the engine implements what is asked: name it, `may_not_use=("nncourse.activations",)`,
      and say what the answer may use instead, `allowed="numpy (np.exp) and plain Python"`: an
      answer that imports or calls it fails with that sentence, in the notebook and the grader.

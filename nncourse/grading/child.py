@@ -11,6 +11,8 @@ The protocol between grader and server is one line each way, each followed by by
     grader -> server   RUN <n>\\n  + a message of n bytes (`transport.pack`: the job and its inputs)
     server -> grader   EXIT <code> <ended> <n>\\n + the n bytes the child reported
                        (<ended>: "exited", "timeout" or "overflow"; a negative code: a signal)
+                       and, when its input ends, CPU <seconds>\\n: the CPU time it and its
+                       children used (the sandbox hides it from the grader's own accounting)
 
 The server holds the time limit: a child still running after its wall-clock allowance is killed,
 and so is one that reports more than `MAX_REPORT_BYTES`.
@@ -260,6 +262,11 @@ def serve(sandboxed: bool) -> None:
         code, ended, report = _run_job(message, sandboxed)
         writer.write(f"EXIT {code} {ended} {len(report)}\n".encode() + report)
         writer.flush()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    seconds = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    writer.write(f"CPU {seconds:.6f}\n".encode())  # the server and its children, for the grader
+    writer.flush()
 
 
 def _run_job(message: bytes, sandboxed: bool) -> tuple[int, str, bytes]:

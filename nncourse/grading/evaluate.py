@@ -25,6 +25,7 @@ from typing import Any, Literal
 from nncourse.grading.compare import (
     compare, compare_without_answer, describe, format_value, gradient_distance, gradient_gap,
 )
+from nncourse.grading.mistakes import name_the_mistake
 from nncourse.grading.own_work import source_problem
 from nncourse.grading.spec import Case, Exercise
 
@@ -302,7 +303,7 @@ def _case_problem(exercise: Exercise, case: Case, outcome: Outcome, want: Any) -
     judge_values = compare if exercise.reveals_expected else compare_without_answer
     reason = judge_values(want, outcome.value, rtol=rtol, atol=atol)
     if reason is not None:
-        return reason
+        return name_the_mistake(exercise, case, outcome.value, want, reason)
     if exercise.gradient is not None:
         if outcome.gradient_error is not None:
             return f"the gradient check raised {outcome.gradient_error}"

@@ -135,6 +135,7 @@ class BatchReport:
     assignments: list[Assignment]
     seconds: float
     sandbox: str = "bubblewrap"  # or "none": learner code ran without the sandbox
+    child_cpu_seconds: float = 0.0  # CPU time of every child process (and of the fork servers)
 
     @property
     def fully_graded(self) -> bool:
@@ -175,7 +176,7 @@ def collect_submissions(paths: Sequence[str | Path]) -> list[Path]:
     reading it (`notebook_json.read_notebook`) says what is wrong with it."""
     found = []
     for path in map(Path, paths):
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():  # a folder named on the command line is followed, even as a link
             found.extend(submission_files(path))
         elif os.path.lexists(path):
             found.append(path)
@@ -242,7 +243,7 @@ class Grader:
             for slot in self._assignment(report).slots if report.assignment else []:
                 report.tests.extend(results.get((index, slot.exercise_id), []))
         return BatchReport(reports, self.assignments, time.perf_counter() - started,
-                           sandbox=self.sandbox.mode)
+                           sandbox=self.sandbox.mode, child_cpu_seconds=self.sandbox.cpu_seconds)
 
     def _run_tasks(self, reports, tasks, results, progress) -> None:
         with ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
@@ -260,6 +261,9 @@ class Grader:
                 reports[index].seconds += seconds
                 reports[index].internal_errors.extend(problems)
                 progress.update(1)
+            # the fork servers end with the threads that started them: close them first, so
+            # that they leave in order (and report their CPU time)
+            self.sandbox.close()
 
     def _assignment(self, report: SubmissionReport) -> Assignment:
         return next(a for a in self.assignments if a.name == report.assignment)
@@ -454,7 +458,7 @@ def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
     """The folder named on the command line that a submission was found in (None for a file
     named directly)."""
     for root in roots:
-        if root.is_dir() and not root.is_symlink() and (path == root or root in path.parents):
+        if root.is_dir() and (path == root or root in path.parents):
             return root
     return None
 

@@ -4,7 +4,9 @@ An exercise that asks for the sigmoid is not answered by `nncourse.activations.s
 specification names what the answer may not use (`Exercise.may_not_use`: dotted names of
 modules, functions or classes, e.g. "nncourse.activations" or "nncourse.losses.mse") and says
 what it may use instead (`Exercise.allowed`). Every exercise also forbids the grading machinery
-itself: the exercise specifications and their reference answers (`get_exercise(...).reference`).
+itself: the catalog of exercises and their reference answers (`get_exercise(...).reference`,
+`nncourse.exercises.topic01_neuron.reference_weighted_sum`); what an exercise module hands to
+learners on purpose (a broken network to diagnose, say) stays usable.
 
 `answer_problem(exercise, code)` reads the answer's syntax tree: imports (`import nncourse.
 activations as act`, `from nncourse.activations import sigmoid as s`), the dotted names the code
@@ -27,10 +29,12 @@ from typing import Any
 
 from nncourse.grading.spec import Exercise
 
-ALWAYS_FORBIDDEN = ("nncourse.exercises", "nncourse.grading.catalog", "nncourse.grading.spec",
-                    "nncourse.grading.evaluate",
-                    "nncourse.grading.get_exercise", "nncourse.grading.all_exercises",
-                    "nncourse.grading.exercises_of_topic")
+ALWAYS_FORBIDDEN = ("nncourse.grading.catalog", "nncourse.grading.spec",
+                    "nncourse.grading.evaluate", "nncourse.grading.get_exercise",
+                    "nncourse.grading.all_exercises", "nncourse.grading.exercises_of_topic",
+                    "nncourse.exercises.registry", "nncourse.exercises.register",
+                    "nncourse.exercises.load_all")
+REFERENCE_PREFIX = "reference"  # the exercise modules' reference answers: reference_weighted_sum
 FORBIDDEN_NAMES = ("get_exercise", "all_exercises", "exercises_of_topic")
 FORBIDDEN_ATTRIBUTES = ("reference",)
 
@@ -114,6 +118,9 @@ def first_forbidden(tree: ast.AST, forbidden: Iterable[str],
     forbidden = tuple(forbidden)
 
     def hit(dotted: str) -> bool:
+        if dotted.startswith("nncourse.exercises.") and any(
+                part.startswith(REFERENCE_PREFIX) for part in dotted.split(".")[2:]):
+            return True
         return any(dotted == f or dotted.startswith(f"{f}.") for f in forbidden)
 
     for node in ast.walk(tree):

@@ -193,6 +193,7 @@ class ForkServer:
         )
         self.pending = bytearray()
         self.started = False
+        self.cpu_seconds = 0.0  # what the server and its children used, known once it is closed
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -245,11 +246,11 @@ class ForkServer:
         grader's children); one that does not is killed with its whole process group."""
         try:
             self.process.stdin.close()
-        except OSError:
-            pass
-        try:
+            line = self.read_exactly(None, 2.0).decode("ascii", errors="replace").split()
+            if len(line) == 2 and line[0] == "CPU":
+                self.cpu_seconds = float(line[1])
             self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        except (OSError, ValueError, ServerLost, subprocess.TimeoutExpired):
             pass
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -270,9 +271,12 @@ class Sandbox:
         self.servers: list[ForkServer] = []
         self.lock = threading.Lock()
         self.warning: str | None = None
+        self.cpu_seconds = 0.0  # CPU time of the closed fork servers and all their children
         problem = None if choice == "off" else bubblewrap_problem()
         if choice == "off":
             self.mode = "none"
+            self.warning = ("warning: grading WITHOUT a sandbox (--sandbox off): learner code can "
+                            "read and change what you can")
         elif problem is None:
             self.mode = "bubblewrap"
         elif choice == "required":
@@ -306,6 +310,7 @@ class Sandbox:
             servers, self.servers = self.servers, []
         for server in servers:
             server.close()
+            self.cpu_seconds += server.cpu_seconds
         self.local = threading.local()
 
     def run_child(self, job: ChildJob) -> ChildRun:

@@ -79,6 +79,21 @@ class GradientCheck:
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A classic mistake of an exercise: its name, what to think instead, what it produces.
+
+    `name`: a few words, as a learner would say it ("the bias forgotten").
+    `advice`: one or two sentences on the right thinking, without the line of code.
+    `produce(*args)`: what this mistake returns on a case's arguments, in the form of the
+    exercise's reference (for a dict, only the keys it changes), or None where it cannot happen.
+    `nncourse.grading.mistakes` recognises it in a failing answer and names it in the verdict."""
+
+    name: str
+    advice: str
+    produce: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class Exercise:
     """The specification of one exercise (see the package docstring of `nncourse.grading`).
 
@@ -86,6 +101,9 @@ class Exercise:
         `call(functions, *args)` (default: the first name with `*args`).
     kind "value": the learner assigns the variable(s) in `names`; `call(functions)` (default:
         the value of the first name) is compared with `reference()`.
+
+    `mistakes`: the classic mistakes (`nncourse.grading.mistakes.Mistake`), each with what it
+    produces; a failing case whose answer is what one of them produces names that mistake.
 
     `reveal_expected`: whether a failure shows the expected value. By default it does for
     functions (the expected output for a given input is a lesson) and does not for values (there
@@ -111,6 +129,9 @@ class Exercise:
     reveal_expected: bool | None = None
     may_not_use: tuple[str, ...] = ()
     allowed: str = "numpy and plain Python"
+    # the classic mistakes of this exercise, each recognised by what it produces and named in
+    # the verdict (see `nncourse.grading.mistakes`)
+    mistakes: tuple[Mistake, ...] = ()
 
     def __post_init__(self):
         if not EXERCISE_ID.fullmatch(self.id):
@@ -183,4 +204,4 @@ class HiddenCheck:
     points: int = 1
 
 
-__all__ = ["Case", "Exercise", "GradientCheck", "HiddenCheck"]
+__all__ = ["Case", "Exercise", "GradientCheck", "HiddenCheck", "Mistake"]

@@ -11,13 +11,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from nncourse.activations import get_activation
+from nncourse.activations import ELEMENTWISE_ACTIVATIONS, get_activation
 from nncourse.errors import CourseError
 from nncourse.widgets.base import CONTROL_STYLE, App, float_slider
 from nncourse.widgets.formatting import format_number, html_table
 from nncourse.widgets.style import GREY, LINESTYLES, MARKERS, SERIES
 
-ELEMENTWISE_ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "swish")
 Z_LIMIT = 5.0
 
 

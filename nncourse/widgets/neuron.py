@@ -13,14 +13,14 @@ import html
 
 import numpy as np
 
-from nncourse.activations import get_activation
+from nncourse.activations import ELEMENTWISE_ACTIVATIONS, get_activation
 from nncourse.errors import CourseError
 from nncourse.layers import Neuron
 from nncourse.widgets.base import App, dropdown, float_slider
 from nncourse.widgets.formatting import format_number
 from nncourse.widgets.style import BLUE, GREY, VERMILLION, sign_colour
 
-NEURON_ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "swish")
+NEURON_ACTIVATIONS = ELEMENTWISE_ACTIVATIONS  # every activation a single neuron can use
 Z_LIMIT = 8.0        # the curve is drawn for z in [−8, 8]
 WEIGHT_LIMIT = 3.0   # sliders for inputs and weights go from −3 to 3
 BIAS_LIMIT = 5.0

@@ -25,7 +25,7 @@ from nncourse.errors import CourseError
 from nncourse.network import mlp
 from nncourse.optim import OPTIMIZERS, get_optimizer
 from nncourse.penalties import L1, L2
-from nncourse.training import fit, predicted_labels
+from nncourse.training import fit
 from nncourse.widgets.base import (
     CONTROL_LAYOUT, CONTROL_STYLE, App, button, dropdown, float_slider, log_slider,
 )
@@ -425,7 +425,7 @@ class TrainingPlayground(App):
     def accuracy(self) -> float:
         """Accuracy of the current network on the validation data."""
         return float(np.mean(
-            predicted_labels(self.net.forward(self.X_val), self.net) == self.y_val))
+            self.net.predict_classes(self.X_val) == self.y_val))
 
 
 def _checked_penalty(value) -> str:

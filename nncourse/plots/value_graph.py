@@ -112,7 +112,7 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
     """Draw the computational graph that produced `value` and return the matplotlib Figure.
 
     The Figure is made outside pyplot (as every figure of the course): the last line of a
-    notebook cell, ``draw_graph(loss)`` or ``loss.draw()``, shows it once.
+    notebook cell, ``draw_graph(loss)`` shows it once.
 
     Each value is a box showing its label, ``data`` and (if `show_grad`) ``grad``; inputs and
     parameters have a blue fill and a thick border, the drawn output an orange fill. Each
