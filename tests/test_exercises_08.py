@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from nncourse.diagnostics import update_ratios
-from nncourse.exercises.topic08_failures import BROKEN, TARGET, fault_name
+from nncourse.exercises.topic08_failures import fault_name
+from nncourse.failures import BROKEN, TARGET
 from nncourse.grading import evaluate
 from nncourse.grading.messages import format_result
 from nncourse.plots.histograms import saturated_fraction

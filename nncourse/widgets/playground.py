@@ -2,7 +2,8 @@
 
 Choose a data set, its noise and how much of it is used for training (the rest is the test set);
 the input features the network sees (x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂); the hidden layers,
-the activation, the learning rate, the batch size and the optimiser; press ▶. Every frame trains a
+the activation, the learning rate, the batch size, the optimiser and a weight penalty (L2 or L1,
+`nncourse.penalties`); press ▶. Every frame trains a
 few epochs with the engine (`nncourse.training.fit`, cross-entropy on a softmax output) and redraws:
 
 - the decision boundary: every point of a grid coloured by the class probabilities the network
@@ -34,6 +35,7 @@ from nncourse.data import blobs, circles, moons, spirals, standardize, train_tes
 from nncourse.errors import CourseError
 from nncourse.network import mlp
 from nncourse.optim import OPTIMIZERS, get_optimizer
+from nncourse.penalties import L1, L2
 from nncourse.plots.numbers import format_number
 from nncourse.plots.style import (
     BLUE, CLASS_COLOURS, MARKERS, NEGATIVE, ORANGE, POSITIVE, VERMILLION,
@@ -58,6 +60,10 @@ FEATURES = {
     "sin_x1": ("sin x₁", lambda x1, x2: np.sin(x1)),
     "sin_x2": ("sin x₂", lambda x1, x2: np.sin(x2)),
 }
+# The weight penalty added to the loss: "none", or "L2 0.001" (its kind and strength λ).
+PENALTIES = (("none", "none"),) + tuple(
+    (f"{kind}, λ = {strength:g}", f"{kind} {strength:g}")
+    for kind in ("L2", "L1") for strength in (1e-4, 1e-3, 1e-2))
 CLASS_RGB = np.array([to_rgb(colour) for colour in CLASS_COLOURS[:3]])
 GRID = 64           # the decision boundary is evaluated on GRID × GRID points
 MAP_GRID = 16       # each neuron's small map has MAP_GRID × MAP_GRID pixels
@@ -154,8 +160,8 @@ class TrainingPlayground(App):
 
     def __init__(self, dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.03,
                  batch_size=16, optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *,
-                 features=("x1", "x2"), train_share=75, show_test=False, preset=None,
-                 lock=False, hide=(), show=None):
+                 features=("x1", "x2"), train_share=75, show_test=False, penalty="none",
+                 preset=None, lock=False, hide=(), show=None):
         self.note = ""
         if preset is not None:
             if preset not in PRESETS:
@@ -200,6 +206,7 @@ class TrainingPlayground(App):
             "lr": rate_slider("learning rate η", lr, 1e-4, 3.0),
             "batch_size": dropdown("batch size", BATCH_SIZES, batch_size),
             "optimizer": dropdown("optimiser", OPTIMIZERS, optimizer),
+            "penalty": dropdown("weight penalty", PENALTIES, _checked_penalty(penalty)),
             "epochs_per_step": widgets.IntSlider(value=epochs_per_step, min=1, max=20,
                                                  description="epochs / step", style=CONTROL_STYLE,
                                                  layout=CONTROL_LAYOUT),
@@ -297,7 +304,8 @@ class TrainingPlayground(App):
                 history = fit(self.net, self.inputs(self.X_train), self.y_train,
                               loss="categorical_crossentropy", optimizer=self.optimizer,
                               epochs=int(epochs), batch_size=self.batch_size, seed=self.shuffle,
-                              validation_data=(self.inputs(self.X_test), self.y_test))
+                              validation_data=(self.inputs(self.X_test), self.y_test),
+                              penalty=self.penalty)
         except CourseError:
             self.net.set_weights(before)
             self.optimizer.reset()
@@ -387,6 +395,15 @@ class TrainingPlayground(App):
         elif change["new"] == 0 and not self.play.playing:
             self.reset()  # ■: stop and start again
 
+    @property
+    def penalty(self):
+        """The chosen weight penalty as the engine's object (L2(λ) or L1(λ)), or None."""
+        value = self.controls["penalty"].value
+        if value == "none":
+            return None
+        kind, strength = value.split()
+        return (L2 if kind == "L2" else L1)(float(strength))
+
     def settings(self) -> dict:
         """The keyword arguments of `training_playground` that recreate the current state."""
         value = self._value
@@ -396,7 +413,8 @@ class TrainingPlayground(App):
                 "hidden": self.hidden_sizes, "activation": value("activation"),
                 "lr": value("lr"), "batch_size": None if batch == "full" else batch,
                 "optimizer": value("optimizer"), "epochs_per_step": value("epochs_per_step"),
-                "seed": value("seed"), "show_test": value("show_test")}
+                "seed": value("seed"), "show_test": value("show_test"),
+                "penalty": value("penalty")}
 
     def code(self) -> str:
         """The call that recreates this playground, with the epochs trained so far.
@@ -694,10 +712,21 @@ def percent(fraction: float) -> str:
     return format_number(100 * fraction, 1, trim=False) + "%"
 
 
+def _checked_penalty(value) -> str:
+    """"none", "L2 0.001", … as the control's value, or a sentence listing the choices."""
+    allowed = [choice for _, choice in PENALTIES]
+    if value is None:
+        return "none"
+    if value not in allowed:
+        raise CourseError(f"penalty must be one of: {', '.join(map(repr, allowed))}; "
+                          f"got {value!r}.")
+    return value
+
+
 def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=0.03,
                         batch_size=16, optimizer="adam", noise=0.2, epochs_per_step=2, seed=0, *,
-                        features=("x1", "x2"), train_share=75, show_test=False, preset=None,
-                        lock=False, hide=(), show=None):
+                        features=("x1", "x2"), train_share=75, show_test=False, penalty="none",
+                        preset=None, lock=False, hide=(), show=None):
     """Train a small network on 2-D data and watch the decision boundary, each neuron's map and
     the losses.
 
@@ -706,7 +735,10 @@ def training_playground(dataset="spirals", hidden=(8, 8), activation="tanh", lr=
     training_playground(preset="xor without hidden layer", lock=True)   # see PRESETS
     app.step() trains one frame (epochs_per_step epochs), app.run(100) trains 100 epochs,
     app.reset() starts again, app.code() writes the call that recreates the current state.
+    penalty="L2 0.001" (or "L1 0.0001", …) adds a weight penalty to the loss, the engine's
+    nncourse.penalties.
     """
     return TrainingPlayground(dataset, hidden, activation, lr, batch_size, optimizer, noise,
                               epochs_per_step, seed, features=features, train_share=train_share,
-                              show_test=show_test, preset=preset, lock=lock, hide=hide, show=show)
+                              show_test=show_test, penalty=penalty, preset=preset, lock=lock,
+                              hide=hide, show=show)
