@@ -23,9 +23,9 @@ def test_the_penalty_control_trains_exactly_like_fit_with_the_engine_penalty():
     assert app.state["penalty"] == "L2 0.01"
     app.run(12)
     twin = mlp([2, 6, app.n_classes], hidden="tanh", output="softmax", seed=3)
-    fit(twin, app.X_train, app.y_train, loss="categorical_crossentropy", optimizer="adam",
-        lr=0.05, epochs=12, batch_size=16, seed=np.random.default_rng(3),
-        validation_data=(app.X_val, app.y_val), penalty=L2(0.01))
+    fit(twin, app.inputs(app.X_train), app.y_train, loss="categorical_crossentropy",
+        optimizer="adam", lr=0.05, epochs=12, batch_size=16, seed=np.random.default_rng(3),
+        validation_data=(app.inputs(app.X_test), app.y_test), penalty=L2(0.01))
     for ours, theirs in zip(app.net.get_weights(), twin.get_weights()):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
 
@@ -33,7 +33,7 @@ def test_the_penalty_control_trains_exactly_like_fit_with_the_engine_penalty():
 def test_a_stronger_penalty_gives_smaller_weights():
     sizes = {}
     for penalty in ("none", "L2 0.01", "L1 0.01"):
-        app = training_playground(dataset="spirals", hidden=(16, 16), lr=0.03, seed=0,
+        app = training_playground(dataset="spirals", hidden=(8, 8), lr=0.03, seed=0,
                                   penalty=penalty)
         app.run(60)
         sizes[penalty] = weight_size(app.net)
