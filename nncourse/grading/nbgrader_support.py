@@ -14,7 +14,9 @@ writes (the same function `nncourse release` uses), so with either tool a learne
   nbgrader's default `raise NotImplementedError()`, which would stop "Run All" at the first
   exercise;
 - check cells that import `check` before calling it;
-- no cell tagged `solution-only`.
+- no cell tagged `solution-only`;
+- practice cells (solution markers but no nbgrader metadata: the learner writes them, nothing
+  grades them) with their solution replaced, as `nncourse release` does.
 
 How nbgrader then grades a check cell (`nbgrader.utils.determine_grade`): 0 points when the cell's
 output holds an error or anything written to standard error, full points otherwise. `check` writes
@@ -45,7 +47,10 @@ class ReleaseCells(ClearSolutions):
     def _replace_solution_region(self, cell, language):
         had_region = BEGIN in cell.source and END in cell.source
         cell.source = released_source(cell)
-        return had_region
+        # A practice cell (solution markers, no nbgrader metadata: written by the learner, never
+        # graded) is released as `nncourse release` releases it, not refused as a solution region
+        # outside a solution cell.
+        return had_region and "nbgrader" in cell.metadata
 
 
 def configure(config) -> None:

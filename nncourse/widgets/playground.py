@@ -688,7 +688,8 @@ class TrainingPlayground(App):
                          f"{format_number(np.log(self.n_classes), trim=False)})")
         batch = self.controls["batch_size"].label
         lines.append(f"{self.controls['optimizer'].value}, η = {self.controls['lr'].label}, "
-                     f"batch size {batch}, {self.controls['epochs_per_step'].value} epochs a step; "
+                     f"batch size {batch}, weight penalty {self.controls['penalty'].label}, "
+                     f"{self.controls['epochs_per_step'].value} epochs a step; "
                      f"{len(self.y_train)} training and {len(self.y_test)} test points")
         if self.note:
             lines.append(f"<i>{self.note}</i>")
