@@ -52,7 +52,6 @@ MAX_REPORT_BYTES = 32 * 1024 * 1024
 CAPTURED_TEXT_LIMIT = 20_000
 PROCESS_LIMIT = 64
 OPEN_FILE_LIMIT = 256
-SANDBOX_WORKDIR = "/tmp"
 
 
 class CellTimeLimit(BaseException):
@@ -271,11 +270,12 @@ def serve(sandboxed: bool) -> None:
 
 def _run_job(message: bytes, sandboxed: bool) -> tuple[int, str, bytes]:
     """Fork the child for one job, collect its report, enforce its time limit."""
-    from nncourse.grading import transport
+    from nncourse.grading import namespaces, transport
 
     job, arrays = transport.unpack(message)
     arrays = [a.copy() for a in arrays]
-    workdir = SANDBOX_WORKDIR if sandboxed else tempfile.mkdtemp(prefix="nncourse-grade-")
+    workdir = (namespaces.SANDBOX_WORKDIR if sandboxed
+               else tempfile.mkdtemp(prefix="nncourse-grade-"))
     in_use = _address_space_in_use()
     read_end, write_end = os.pipe()
     pid = os.fork()

@@ -92,6 +92,11 @@ def become_unprivileged() -> None:
         os.setresuid(NOBODY, NOBODY, NOBODY)
 
 
+# The sandbox's only writable folder: a fresh tmpfs per learner. Not /tmp, because the Python
+# environment the sandbox shows read-only may itself live under /tmp (a CI checkout, say).
+SANDBOX_WORKDIR = "/nncourse-work"
+
+
 def probe() -> None:
     """What the fork server does for a child, once, with nothing to run: exits 0 when it works
     here, and with the reason otherwise (`sandbox.bubblewrap_problem` runs it in bubblewrap)."""
@@ -102,7 +107,7 @@ def probe() -> None:
             enter_fresh_namespaces()
             inner = os.fork()
             if inner == 0:
-                seal("/tmp", 1 << 20)
+                seal(SANDBOX_WORKDIR, 1 << 20)
                 os._exit(0)
             _, status = os.waitpid(inner, 0)
             os._exit(os.waitstatus_to_exitcode(status) & 0xFF)

@@ -10,10 +10,10 @@ With bubblewrap (`bwrap`, Debian package `bubblewrap`) the server starts inside 
 - new PID, network, IPC, UTS and mount namespaces (and a user namespace, unless the grader runs as
   root: then the server becomes the unprivileged user `nobody` itself before it imports anything);
 - a read-only root folder that holds only the system folders and the Python environment, a
-  read-only private /dev, and a fresh tmpfs at /tmp as the only writable place: nothing of the
-  instructor's
-  files is there (solutions, hidden checks, submissions, the output folder; any of them that
-  lies inside a folder the sandbox needs is covered by an empty tmpfs);
+  read-only private /dev, and a fresh tmpfs at /nncourse-work as the only writable place (not
+  /tmp: the Python environment may live there): nothing of the instructor's files is there
+  (solutions, hidden checks, submissions, the output folder; any of them that lies inside a
+  folder the sandbox needs is covered by an empty tmpfs);
 - `--die-with-parent` and `--new-session`: if the grader dies, the sandbox dies with it, and no
   process in it can push keystrokes into the grader's terminal.
 
@@ -51,6 +51,7 @@ import nncourse
 from nncourse.errors import CourseError
 from nncourse.grading import transport
 from nncourse.grading.child import MAX_REPORT_BYTES
+from nncourse.grading.namespaces import SANDBOX_WORKDIR
 
 SandboxChoice = Literal["auto", "required", "off"]
 PACKAGE_DIR = Path(nncourse.__file__).resolve().parent
@@ -161,7 +162,8 @@ def bwrap_command(hidden: Iterable[Path] = ()) -> list[str]:
         if any(path == s or s in path.parents for s in shown) and path.exists():
             command.extend(["--tmpfs", str(path)] if path.is_dir() else
                            ["--ro-bind", "/dev/null", str(path)])
-    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--chdir", "/tmp",
+    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", SANDBOX_WORKDIR,
+                "--chdir", SANDBOX_WORKDIR,
                 "--remount-ro", "/", "--remount-ro", "/dev"]
     return command
 
@@ -184,7 +186,7 @@ class ForkServer:
     """One fork server process and the protocol to talk to it (see `child`)."""
 
     def __init__(self, sandboxed: bool, hidden: Iterable[Path] = ()):
-        self.home = "/tmp" if sandboxed else None
+        self.home = SANDBOX_WORKDIR if sandboxed else None
         env_home = self.home or os.path.realpath(os.environ.get("TMPDIR", "/tmp"))
         self.process = subprocess.Popen(
             server_command(sandboxed, hidden), cwd=None if sandboxed else env_home,
@@ -384,7 +386,7 @@ def bubblewrap_problem() -> str | None:
     try:
         completed = subprocess.run(
             [*bwrap_command(), sys.executable, "-I", "-c", probe, str(PACKAGE_DIR.parent)],
-            capture_output=True, timeout=60, env=child_environment("/tmp"),
+            capture_output=True, timeout=60, env=child_environment(SANDBOX_WORKDIR),
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap could not start ({error})"
