@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nncourse.grading import syntax
 from nncourse.grading.notebook_json import Cell, Notebook, read_notebook
 
 SETUP_TAG = "setup"
@@ -114,7 +115,7 @@ def defined_names(code: str) -> set[str]:
     Code with a syntax error is scanned line by line for `def name(` and `name =`, so a broken
     answer is still found (and its syntax error reported against the right exercise)."""
     try:
-        tree = ast.parse(code)
+        tree = syntax.parse(code)
     except (SyntaxError, ValueError):
         found = set(re.findall(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)", code, re.MULTILINE))
         found |= set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)", code, re.MULTILINE))
@@ -137,7 +138,7 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
 def definitions_only(code: str) -> str:
     """Only the top-level definitions of a piece of code (no calls, prints or loops)."""
     try:
-        tree = ast.parse(code)
+        tree = syntax.parse(code)
     except (SyntaxError, ValueError):
         return ""
     kept = [node for node in tree.body if isinstance(node, _DEFINITIONS)]

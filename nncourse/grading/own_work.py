@@ -27,6 +27,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nncourse.grading import syntax
 from nncourse.grading.spec import Exercise
 
 ALWAYS_FORBIDDEN = ("nncourse.grading.catalog", "nncourse.grading.spec",
@@ -45,7 +46,7 @@ def answer_problem(exercise: Exercise, code: str, known: Mapping[str, str] | Non
     `known`: what names the answer did not import stand for (the setup cells' imports, say:
     {"sigmoid": "nncourse.activations.sigmoid"})."""
     try:
-        tree = ast.parse(code)
+        tree = syntax.parse(code)
     except (SyntaxError, ValueError):
         return None  # reported as a syntax error where the code runs
     used = first_forbidden(tree, (*exercise.may_not_use, *ALWAYS_FORBIDDEN), known or {})
@@ -63,7 +64,7 @@ def imported_names(code: str) -> dict[str, str]:
     """What the names a piece of code imports stand for: {"act": "nncourse.activations",
     "sigmoid": "nncourse.activations.sigmoid"} (code that does not parse imports nothing)."""
     try:
-        return _imports(ast.parse(code))
+        return _imports(syntax.parse(code))
     except (SyntaxError, ValueError):
         return {}
 

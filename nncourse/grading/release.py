@@ -34,6 +34,7 @@ import textwrap
 from pathlib import Path
 
 from nncourse.errors import CourseError
+from nncourse.grading import syntax
 from nncourse.grading.answers import CHECK_SUFFIX, SOLUTION_ONLY_TAG
 from nncourse.grading.notebook_json import source_text
 
@@ -87,7 +88,7 @@ def _placeholder(indent: str, region: str, markdown: bool) -> list[str]:
         lines.append(f"{indent}return None  # replace with your answer\n")
         return lines
     try:
-        tree = ast.parse(textwrap.dedent(region))
+        tree = syntax.parse(textwrap.dedent(region))
     except SyntaxError:
         return lines
     assigned = []
