@@ -106,7 +106,7 @@ class Dropout:
                               f"layer's output has shape {self.a.shape}; they must match.")
         return self._backward(grad_a.reshape(self.a.shape))
 
-    def _backward(self, grad_a):
+    def _backward(self, grad_a, input_gradient: bool = True):
         """Backward from a checked dL/dA shaped like the cached output."""
         self.da = grad_a
         return grad_a * self.mask if self.mask is not None else grad_a

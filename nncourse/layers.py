@@ -280,17 +280,36 @@ class Dense:
                 )
         return self._backward(grad_a)
 
-    def _backward(self, grad_a):
-        """Backward from a checked dL/dA shaped like the cached output."""
+    def _backward(self, grad_a, input_gradient: bool = True):
+        """Backward from a checked dL/dA shaped like the cached output. The training loop passes
+        input_gradient=False for the first layer, whose dL/dX nobody reads: then dX is not
+        computed and None is returned (unless a subclass writes its own backward_from_z, which
+        is always called)."""
         self.da = grad_a
-        return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a))
+        dz = self.activation.backward(self.z, self.a, grad_a)
+        if input_gradient or not self._engine_backward:
+            return self.backward_from_z(dz)
+        self._store_gradients(dz)
+        return None
 
     def backward_from_z(self, dz):
         """The part of backward after the activation: given dL/dZ, store dW, db, return dL/dX."""
+        self._store_gradients(dz)
+        return dz @ self._W.T
+
+    def _store_gradients(self, dz):
+        """dZ, dW = Xᵀ @ dZ and db = Σ_rows dZ, stored on the layer for the optimiser."""
         self.dz = dz
         self.dW = self.X.T @ dz
         self.db = dz.sum(axis=0)
-        return dz @ self._W.T
+
+    # True while backward_from_z is this class's own; a subclass that writes its own (lesson
+    # 05's exercise does) is always asked through it.
+    _engine_backward = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._engine_backward = cls.backward_from_z is Dense.backward_from_z
 
     __call__ = forward
 

@@ -322,6 +322,15 @@ class Hinge(Loss):
     title = "Hinge loss"
     classifies = True
 
+    def output_mismatch(self, activation: str, layer: str, n_outputs: int) -> str | None:
+        """Hinge scores raw margins y·s: s must go below 0 for class −1 and past ±1 for a margin,
+        which only an identity output can do."""
+        if activation == "identity":
+            return None
+        return (f"{self.title} needs raw scores s that can be negative (class −1) and reach "
+                f"beyond ±1 (the margin), but {layer} uses {activation!r}: make the last "
+                "activation \"identity\".")
+
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)
         if not np.all(np.isin(y_true, (-1.0, 1.0))):
@@ -346,6 +355,18 @@ class KLDivergence(Loss):
 
     name = "kl_divergence"
     title = "KL divergence"
+
+    def output_mismatch(self, activation: str, layer: str, n_outputs: int) -> str | None:
+        """KL compares two distributions, so the prediction Q must be one: a softmax over two or
+        more outputs."""
+        if activation == "softmax" and n_outputs > 1:
+            return None
+        if activation == "softmax":
+            return (f"{self.title} compares distributions over several outcomes, but {layer} has "
+                    "one output (a softmax of one number is always 1): give it one output per "
+                    "outcome.")
+        return (f"{self.title} needs a probability distribution from a softmax output layer, "
+                f"but {layer} uses {activation!r}: make the last activation \"softmax\".")
 
     def checked(self, y_pred, y_true):
         y_pred, y_true = _as_pair(y_pred, y_true, self.title)

@@ -238,9 +238,10 @@ class Sequential:
         loss.checked(last.a, targets)
         return self._backward(targets, loss, shortcut=shortcut)
 
-    def _backward(self, targets, loss, *, shortcut: bool = True):
+    def _backward(self, targets, loss, *, shortcut: bool = True, input_gradient: bool = True):
         """Backward for targets already shaped like the output and checked (the training loop's
-        path). Each layer, last to first, turns dL/d(its output) into dL/d(its input)."""
+        path, which passes input_gradient=False: it needs no dL/dX and gets None). Each layer,
+        last to first, turns dL/d(its output) into dL/d(its input)."""
         last = self.layers[-1]
         pairs = self.uses_shortcut(loss)
         self.trace.loss = self._loss_value(targets, loss, pairs)
@@ -253,8 +254,8 @@ class Sequential:
             self.trace.output_rule = CHAIN_RULE
             grad = loss.formula_gradient(last.a, targets)
             below = self.layers
-        for layer in reversed(below):
-            grad = layer._backward(grad)
+        for i in range(len(below) - 1, -1, -1):
+            grad = below[i]._backward(grad, input_gradient or i > 0)
         return grad
 
     # ------------------------------------------------------------ training or evaluation
@@ -271,24 +272,6 @@ class Sequential:
             if isinstance(layer, Dropout):
                 layer.training = False
         return self
-
-    def backward_from(self, grad_output):
-        """Backward from a given dL/d(output), through every layer from the last to the first:
-        returns dL/dX and stores dW, db per layer. With dL/d(output) = 1 (`[[1.0]]` for one
-        output), the result is d(output)/d(input), the chain rule through the whole network."""
-        last = self.layers[-1]
-        if last.a is None:
-            raise CourseError("Run forward before backward_from: "
-                              "backward needs the forward values.")
-        grad = as_float_matrix(grad_output, "gradient of the network's output")
-        if grad.size != last.a.size:
-            raise CourseError(f"The gradient has shape {grad.shape} but the network's output has "
-                              f"shape {last.a.shape}; give one number per output.")
-        self.trace.loss, self.trace.output_rule = None, CHAIN_RULE
-        grad = grad.reshape(last.a.shape)
-        for layer in reversed(self.layers):
-            grad = layer._backward(grad)
-        return grad
 
     # ------------------------------------------------------------ parameters
     def parameters(self) -> list:
@@ -308,6 +291,13 @@ class Sequential:
             frozen = layer.frozen
             gradients += [None if key in frozen else grad for key, grad in grads.items()]
         return gradients
+
+    def _gradient_slots(self) -> list:
+        """Where each parameter's gradient lives, in the order of `parameters()`: (layer, "dW")
+        and so on, None for one held fixed. The training loop reads the gradients through these
+        after every backward, without gradients()'s checks."""
+        return [None if key in layer.frozen else (layer, "d" + key)
+                for layer in self.layers for key in layer.params]
 
     def named_parameters(self) -> list:
         """[("dense1.W", W1), ("dense1.b", b1), …]."""
@@ -368,29 +358,35 @@ class Trace:
 
     `net.trace["dense1"]["z"]` (or `net.trace[0]["z"]`) is the first layer's weighted sums;
     the names are "input", "z", "a", and after backward "da", "dz", "dW", "db".
+
+    Every array it gives is a copy: changing one cannot change the network's next backward.
     """
 
     NAMES = ("input", "z", "a", "da", "dz", "dW", "db")
 
     def __init__(self, network: Sequential):
         self._network = network
-        self.input = None
+        self._input = None
         self.loss = None
         self.output_rule = None
 
     def reset(self, X):
-        self.input = X
+        self._input = X
         self.loss = None
         self.output_rule = None
 
     @property
+    def input(self):
+        return _copy(self._input)
+
+    @property
     def output(self):
-        return self._network.layers[-1].a
+        return _copy(self._network.layers[-1].a)
 
     def __getitem__(self, key) -> dict:
         layer = self._network.layer(key)
-        return {"input": layer.X, "z": layer.z, "a": layer.a, "da": layer.da,
-                "dz": layer.dz, "dW": layer.dW, "db": layer.db}
+        return {name: _copy(getattr(layer, "X" if name == "input" else name, None))
+                for name in self.NAMES}
 
     def table(self, decimals: int = 4) -> str:
         """The whole pass as text, layer by layer, numbers rounded to `decimals`."""
@@ -412,6 +408,10 @@ class Trace:
 
     def __repr__(self):
         return self.table()
+
+
+def _copy(array):
+    return None if array is None else np.array(array)
 
 
 def mlp(sizes, hidden: str = "relu", output: str = "identity", *, seed=0, init=None,

@@ -60,7 +60,13 @@ class Optimizer:
         """Move every parameter array (in place) using its gradient; a None gradient (a parameter
         held fixed) leaves its parameter unchanged."""
         params, grads = list(params), list(grads)
-        if len(params) != len(grads):
+        self.check(params, grads)
+        self._step(params, grads)
+
+    def check(self, params, grads=None) -> None:
+        """Refuse parameters this optimiser's state was not made for, and gradients whose shapes
+        differ from their parameters', before anything moves (and build the state on first use)."""
+        if grads is not None and len(params) != len(grads):
             raise CourseError(f"{len(params)} parameters but {len(grads)} gradients; "
                               "give one gradient each.")
         if len(self.state) != len(params):
@@ -74,10 +80,13 @@ class Optimizer:
                    for value in s.values()):
                 raise self._other_parameters(params)
             self._checked_state, self._checked_shapes = self.state, shapes
-        for p, g in zip(params, grads):
+        for p, g in zip(params, grads or ()):
             if g is not None and np.shape(g) != p.shape:
                 raise CourseError(f"A parameter of shape {p.shape} got a gradient of shape "
                                   f"{np.shape(g)}.")
+
+    def _step(self, params, grads) -> None:
+        """One update of parameters and gradients already checked (the training loop's path)."""
         self.t += 1
         for p, g, s in zip(params, grads, self.state):
             if g is not None:  # None: held fixed

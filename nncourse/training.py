@@ -193,15 +193,23 @@ def fit(network, X, y, loss=None, *, optimizer="sgd", lr=None, epochs: int = 100
     full_batch = batch_size is None or batch_size >= n
     for epoch in epoch_range:
         loss_sum, correct = 0.0, 0
-        params = network.parameters()  # read again each epoch: a callback may change a layer
+        # read again each epoch: a callback may change a layer
+        params, slots = network.parameters(), network._gradient_slots()
+        checked = False
         network.train()
         for batch in iterate_minibatches(n, batch_size, rng):
             Xb, Tb = (X, targets) if full_batch else (X[batch], targets[batch])
             output = network._forward(Xb)
-            network._backward(Tb, loss)
+            network._backward(Tb, loss, input_gradient=False)
             if penalty is not None:
                 penalty.add_gradient(network)
-            optimizer.step(params, network.gradients())
+            if checked:  # shapes cannot change within an epoch
+                grads = [None if slot is None else getattr(*slot) for slot in slots]
+            else:
+                grads = network.gradients()
+                optimizer.check(params, grads)
+                checked = True
+            optimizer._step(params, grads)
             history.steps += 1
             loss_sum += network.trace.loss * Xb.shape[0]
             if classify:

@@ -284,6 +284,10 @@ def test_every_message_is_one_line_without_numpy_words(net):
     ("sigmoid", "categorical_crossentropy", ("softmax output", "'sigmoid'", "\"softmax\"")),
     ("softmax", "binary_crossentropy", ("sigmoid output", "'softmax'", "from_logits=True")),
     ("identity", "binary_crossentropy", ("sigmoid output", "'identity'", "\"sigmoid\"")),
+    ("sigmoid", "hinge", ("raw scores", "'sigmoid'", "\"identity\"")),
+    ("relu", "hinge", ("can be negative", "'relu'", "\"identity\"")),
+    ("identity", "kl_divergence", ("probability distribution", "'identity'", "\"softmax\"")),
+    ("sigmoid", "kl_divergence", ("softmax output", "'sigmoid'", "\"softmax\"")),
 ])
 def test_an_output_that_does_not_suit_the_loss_is_refused(output, loss, fragments):
     """Categorical cross-entropy on an identity output trained to a loss of −24.7; on sigmoid
@@ -294,6 +298,13 @@ def test_an_output_that_does_not_suit_the_loss_is_refused(output, loss, fragment
     plain_error(lambda: net.loss(X, y, loss), *fragments)
     net.forward(X)
     plain_error(lambda: net.backward(y, loss), *fragments)
+
+
+def test_kl_divergence_on_a_single_softmax_output_is_refused():
+    """A softmax of one number is always 1: KL against it would train nothing."""
+    net = mlp([2, 1], output="softmax", seed=0)
+    plain_error(lambda: net.loss(np.ones((2, 2)), [[1.0], [1.0]], "kl_divergence"),
+                "one output", "one output per outcome")
 
 
 def test_from_logits_on_a_probability_output_is_refused():

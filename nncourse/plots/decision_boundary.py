@@ -38,14 +38,15 @@ CACHED = ("X", "z", "a", "da", "dz", "dW", "db")
 def preserved_trace(net):
     """Run forward passes inside the block without losing the values cached by the last pass."""
     saved = [{name: getattr(layer, name) for name in CACHED} for layer in net.layers]
-    trace = (net.trace.input, net.trace.loss, net.trace.output_rule)
+    trace = (net.trace.loss, net.trace.output_rule)
     try:
         yield net
     finally:
         for layer, values in zip(net.layers, saved):
             for name, value in values.items():
                 setattr(layer, name, value)
-        net.trace.input, net.trace.loss, net.trace.output_rule = trace
+        net.trace.reset(net.layers[0].X)  # the trace's input is the first layer's cached input
+        net.trace.loss, net.trace.output_rule = trace
 
 
 def plane_grid(X, resolution: int = 200, padding: float = 0.5, limits=None):
