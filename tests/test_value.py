@@ -11,7 +11,7 @@ from nncourse import examples
 from nncourse.errors import CourseError
 from nncourse.examples import scalar_network_321
 from nncourse.plots.value_graph import (
-    BOX_HEIGHT, BOX_WIDTH, OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number,
+    BOX_HEIGHT, BOX_WIDTH, OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number, piece,
 )
 from nncourse.value import Value
 
@@ -262,3 +262,25 @@ def test_drawing_without_gradients_into_a_given_axes():
 def test_drawing_refuses_what_is_not_a_value():
     with pytest.raises(CourseError, match="draws a Value"):
         draw_graph(3.0)
+
+
+def test_drawing_a_piece_stops_at_its_inputs():
+    loss, params = scalar_network_321()
+    loss.backward()
+    named = named_nodes(loss)
+    cut = [named["o4"], named["o5"]]
+    fig = draw_graph(loss, inputs=cut)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts if t.get_gid() == VALUE_TEXT_GID]
+    assert len(texts) == 15
+    assert "o4\ndata 0.3318\ngrad 0.03935" in texts       # drawn as an input, with ∂L/∂o4
+    assert not any(t.startswith(("w14", "net4", "x1")) for t in texts)
+    assert ax.get_title().startswith("Computational graph of L from o4, o5: 15 values")
+    dashed = [p for p in ax.patches if p.get_linestyle() == "--"]
+    assert len(dashed) == 2
+    # The output's piece and the two hidden neurons hold the whole graph.
+    pieces = [piece(loss, cut)[0], piece(cut[0])[0], piece(cut[1])[0]]
+    assert {id(v) for values in pieces for v in values} == {id(v) for v in loss.graph()}
+    assert piece(loss)[0] == loss.graph()
+    with pytest.raises(CourseError, match="inputs= are Values"):
+        draw_graph(loss, inputs=[0.5])

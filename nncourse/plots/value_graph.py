@@ -12,11 +12,18 @@ The layout is computed here, without Graphviz:
 3. **Drawing.** Each value is a box with its label, its data and (optionally) its gradient; the
    operation that produced it is a small circle just left of its box; arrows run from each
    parent's box to the operation's circle, and from the circle to the result.
+
+A big graph is drawn in pieces that fit a page: ``draw_graph(loss, inputs=[o4, o5])`` draws only
+what lies between `o4`, `o5` and the loss, with `o4` and `o5` as its inputs (dashed boxes), and
+``draw_graph(o4)`` draws how `o4` itself was computed. The pieces join at the cut values, which
+show the same data and grad in both drawings: the chain rule carried across the cut,
+∂L/∂w14 = ∂L/∂o4 · ∂o4/∂w14.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
@@ -24,14 +31,15 @@ from nncourse.errors import CourseError
 from nncourse.plots.style import new_figure
 from nncourse.value import Value
 
-# Sizes in data units: columns are COLUMN_WIDTH apart, rows ROW_HEIGHT apart.
+# Sizes in data units: columns are COLUMN_WIDTH apart, rows ROW_HEIGHT apart. At INCHES_PER_UNIT
+# and 100 dpi, eight columns make a figure 10 in (1000 px) wide: a notebook shows it unscaled.
 COLUMN_WIDTH = 1.05
 BOX_WIDTH = 0.8
 BOX_HEIGHT = 0.5
 ROW_HEIGHT = 0.62
 OP_RADIUS = 0.075
 OP_GAP = 0.115
-INCHES_PER_UNIT = 1.3
+INCHES_PER_UNIT = 1.2
 MAX_NODES = 400
 
 # Colour-blind-safe fills (Okabe-Ito tints); inputs are also told apart by a thicker border.
@@ -63,20 +71,40 @@ def node_text(value: Value, show_grad: bool = True) -> str:
     return "\n".join(lines)
 
 
-def layout(output: Value) -> dict[int, tuple[float, float]]:
-    """Position (x, y) of every value in the graph of `output`, keyed by ``id(value)``."""
-    order = output.graph()
+def piece(output: Value, inputs: Iterable[Value] = ()) -> tuple[list[Value], dict]:
+    """The values of `output`'s graph down to `inputs`, and each value's drawn parents.
+
+    Returns ``(order, parents)``: `order` lists the values `output` is computed from without
+    going through an input (the inputs included), each parent before its children;
+    ``parents[id(value)]`` is the tuple of parents drawn for it, empty for an input. With no
+    `inputs` this is the whole graph, ``output.graph()``.
+    """
+    cut = {id(value) for value in inputs}
+    parents = {}
+    stack = [output]
+    while stack:  # every value reached from `output` without passing through a cut
+        node = stack.pop()
+        if id(node) not in parents:
+            parents[id(node)] = () if id(node) in cut else tuple(node.parents)
+            stack.extend(parents[id(node)])
+    order = [node for node in output.graph() if id(node) in parents]
+    return order, parents
+
+
+def layout(output: Value, inputs: Iterable[Value] = ()) -> dict[int, tuple[float, float]]:
+    """Position (x, y) of every value in the graph of `output` (down to `inputs`), by ``id``."""
+    order, parents = piece(output, inputs)
     consumers: dict[int, list[Value]] = defaultdict(list)
     for node in order:
-        for parent in node.parents:
+        for parent in parents[id(node)]:
             consumers[id(parent)].append(node)
 
     depth: dict[int, int] = {}
     for node in order:  # parents come before children in this order
-        computed_parents = [depth[id(p)] for p in node.parents if p.parents]
-        depth[id(node)] = 1 + max(computed_parents, default=0) if node.parents else 0
+        computed_parents = [depth[id(p)] for p in parents[id(node)] if parents[id(p)]]
+        depth[id(node)] = 1 + max(computed_parents, default=0) if parents[id(node)] else 0
     for node in order:  # leaves: just left of their first consumer
-        if not node.parents and consumers[id(node)]:
+        if not parents[id(node)] and consumers[id(node)]:
             depth[id(node)] = min(depth[id(c)] for c in consumers[id(node)]) - 1
     shift = min(depth.values())
     columns: dict[int, list[Value]] = defaultdict(list)
@@ -100,7 +128,7 @@ def layout(output: Value) -> dict[int, tuple[float, float]]:
         for c in sorted(columns, reverse=True):
             reorder(columns[c], lambda n: neighbours_mean(n, consumers[id(n)]))
         for c in sorted(columns):
-            reorder(columns[c], lambda n: neighbours_mean(n, list(n.parents)))
+            reorder(columns[c], lambda n: neighbours_mean(n, list(parents[id(n)])))
 
     return {
         id(node): ((depth[id(node)] - shift) * COLUMN_WIDTH, -row[id(node)] * ROW_HEIGHT)
@@ -108,7 +136,8 @@ def layout(output: Value) -> dict[int, tuple[float, float]]:
     }
 
 
-def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None = None):
+def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None = None,
+               inputs: Iterable[Value] = ()):
     """Draw the computational graph that produced `value` and return the matplotlib Figure.
 
     The Figure is made outside pyplot (as every figure of the course): the last line of a
@@ -118,16 +147,23 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
     parameters have a blue fill and a thick border, the drawn output an orange fill. Each
     operation (+, −, ×, ÷, ^n, exp, log, tanh, σ, ReLU) is a circle with arrows from its
     operands and to its result. Call ``value.backward()`` first to see the gradients.
+
+    Values given as `inputs` are drawn as inputs of this piece (a grey fill and a thick dashed
+    border) and how they were computed is left out: a big graph is drawn piece by piece (see the
+    module's docstring).
     """
     if not isinstance(value, Value):
         raise CourseError(f"draw_graph draws a Value, not {type(value).__name__}.")
-    order = value.graph()
+    inputs = list(inputs)
+    if not all(isinstance(v, Value) for v in inputs):
+        raise CourseError("draw_graph's inputs= are Values of the graph, where the drawing stops.")
+    order, parents = piece(value, inputs)
     if len(order) > MAX_NODES:
         raise CourseError(
             f"This graph has {len(order)} values; drawings stay readable up to {MAX_NODES}. "
-            "Draw a smaller piece of the computation."
+            "Draw it piece by piece: draw_graph(value, inputs=[...]) stops at the values given."
         )
-    positions = layout(value)
+    positions = layout(value, inputs)
     xs = [x for x, _ in positions.values()]
     ys = [y for _, y in positions.values()]
     width = max(xs) - min(xs) + 1.0
@@ -143,13 +179,15 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
 
     for node in order:
         x, y = positions[id(node)]
-        is_leaf = not node.parents
+        is_leaf = not parents[id(node)]
+        is_cut = is_leaf and bool(node.parents)  # computed elsewhere: an input of this piece
         fill = LEAF_FILL if is_leaf else (OUTPUT_FILL if node is value else COMPUTED_FILL)
         ax.add_patch(
             FancyBboxPatch(
                 (x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2), BOX_WIDTH, BOX_HEIGHT,
                 boxstyle="round,pad=0.0,rounding_size=0.06",
-                facecolor=fill, edgecolor=EDGE_COLOUR, linewidth=2.0 if is_leaf else 0.8,
+                facecolor=COMPUTED_FILL if is_cut else fill, edgecolor=EDGE_COLOUR,
+                linewidth=2.0 if is_leaf else 0.8, linestyle="--" if is_cut else "-",
             )
         )
         ax.text(
@@ -168,7 +206,7 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
             gid=OP_TEXT_GID, color="#111111",
         )
         _arrow(ax, (op_x + OP_RADIUS, y), (x - BOX_WIDTH / 2, y))
-        for parent in node.parents:
+        for parent in parents[id(node)]:
             px, py = positions[id(parent)]
             _arrow(ax, (px + BOX_WIDTH / 2, py), (op_x - OP_RADIUS, y))
 
@@ -178,7 +216,10 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
     ax.axis("off")
     if title is None:
         name = value.label or "the output"
-        title = f"Computational graph of {name}: {len(order)} values"
+        cut = [v.label or "?" for v in order if v.parents and not parents[id(v)]]
+        title = f"Computational graph of {name}"
+        title += f" from {', '.join(cut)}" if cut else ""
+        title += f": {len(order)} values"
         if show_grad:
             title += " (grad = ∂" + name + "/∂value)"
     ax.set_title(title, fontsize=12)
