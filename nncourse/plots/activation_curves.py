@@ -86,7 +86,7 @@ def draw_activation_curves(activations=DEFAULT_ACTIVATIONS, z_range=(-5.0, 5.0),
         activations = [activations]
     z = np.linspace(float(z_range[0]), float(z_range[1]), int(points))
     if axes is None:
-        _, axes = new_figure((12.0, 4.8), ncols=2)
+        _, axes = new_figure((10.0, 4.2), ncols=2)
     value_ax, derivative_ax = axes
     return ActivationCurves(activations, z, value_ax, derivative_ax)
 

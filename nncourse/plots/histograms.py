@@ -72,9 +72,15 @@ def plot_layer_histograms(net, X, y=None, loss=None, *, kind: str = "activations
                               "to run backward.")
         net.backward(y, loss)
     n = len(net.layers)
-    if axes is None:
-        fig, axes = new_figure((3.6 * n + 0.8, 4.0), ncols=n, sharey=False)
-        axes = np.atleast_1d(axes)
+    if axes is None:  # at most three panels a row, so that the figure stays within 10 inches
+        nrows = -(-n // 3)
+        ncols = -(-n // nrows)
+        fig, grid = new_figure((min(10.0, 3.4 * ncols + 0.6), 3.6 * nrows + 0.4), nrows=nrows,
+                               ncols=ncols, sharey=False)
+        grid = np.atleast_1d(grid).ravel()
+        for ax in grid[n:]:
+            ax.remove()
+        axes = grid[:n]
     else:
         axes = np.atleast_1d(axes)
         if len(axes) != n:

@@ -105,7 +105,7 @@ def draw_training_curves(history=None, *, axes=None, accuracy: bool = True,
     """
     if axes is None:
         if accuracy:
-            _, axes = new_figure((11.0, 4.2), ncols=2)
+            _, axes = new_figure((10.0, 4.0), ncols=2)
         else:
             _, ax = new_figure((6.5, 4.2))
             axes = (ax, None)
