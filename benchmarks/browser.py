@@ -9,6 +9,11 @@ slowest of the presses, per app, in milliseconds.
 
 Target: median ≤ 60 ms per app on 2 cores. (benchmarks/widgets.py measures the kernel's share.)
 
+The first row is a reference: a bare slider that swaps two ready-made PNGs of the same size as an
+app's picture, with nothing computed or drawn in the kernel. Its time is what JupyterLab, the
+kernel's messages and Chromium take on this machine for any widget; the last column is each app's
+median over the reference's, the part its own code adds.
+
 Run: .venv/bin/python benchmarks/browser.py
 """
 
@@ -30,7 +35,40 @@ TARGET_MS = 60.0
 MEASURED = 10
 WARM_UP = 2
 
+REFERENCE = "reference (PNG swap)"
+REFERENCE_CODE = """
+import io as _io
+
+import ipywidgets as _widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas
+from matplotlib.figure import Figure as _Figure
+
+from nncourse.widgets.accessibility import APP_CLASS as _APP_CLASS, ControlNames as _Names
+
+
+def reference_app():
+    \"\"\"A slider that swaps two ready-made 600 × 400 PNGs: the floor of any app's latency.\"\"\"
+    pictures = []
+    for slope in (1, 2):
+        figure = _Figure(figsize=(6, 4), dpi=100)
+        _Canvas(figure)
+        figure.add_subplot().plot([0, 1], [0, slope])
+        buffer = _io.BytesIO()
+        figure.savefig(buffer, format="png")
+        pictures.append(buffer.getvalue())
+    slider = _widgets.FloatSlider(description="x", min=0, max=1, step=0.01)
+    image = _widgets.Image(format="png", value=pictures[0])
+    slider.observe(lambda change: setattr(image, "value", pictures[round(change.new * 100) % 2]),
+                   names="value")
+    picture = _widgets.Box([image])
+    picture.add_class("nncourse-picture")
+    app = _widgets.VBox([slider, picture, _Names()])
+    app.add_class(_APP_CLASS)
+    return app
+"""
+
 APPS = {
+    REFERENCE: "reference_app()",
     "neuron_explorer": "neuron_explorer(weights=(0.5, -1.0), bias=0.0, activation='sigmoid')",
     "activation_explorer": "activation_explorer(['sigmoid', 'tanh', 'relu'], x=1.0)",
     "loss_explorer (binary)": "loss_explorer('binary', p=0.5, target=1)",
@@ -41,6 +79,7 @@ APPS = {
 }
 # which slider each app's presses move (its accessible name)
 SLIDERS = {
+    REFERENCE: "x",
     "neuron_explorer": "weight w₁", "activation_explorer": "input z",
     "loss_explorer (binary)": "prediction p", "loss_explorer (multiclass)": "logit s (Cat)",
     "descent_explorer (50 steps)": "start p₁", "training_playground": "noise",
@@ -64,7 +103,7 @@ MEASURE_JS = """([handle, img]) => new Promise(resolve => {
 def cells() -> list:
     head = ("from nncourse.widgets import activation_explorer, descent_explorer, loss_explorer, "
             "neuron_explorer, sgd_stepper, training_playground")
-    return [head] + list(APPS.values())
+    return [head + "\n" + REFERENCE_CODE] + list(APPS.values())
 
 
 def measure(page, app, slider_name) -> list:
@@ -114,14 +153,18 @@ def main() -> int:
                 browser.close()
     print(f"key press → painted picture in Chromium, {MEASURED} presses per app "
           f"(target: median ≤ {TARGET_MS:.0f} ms)")
-    print(f"{'app':<30} {'median ms':>10} {'slowest ms':>11}")
+    print(f"{'app':<30} {'median ms':>10} {'slowest ms':>11} {'over reference':>15}")
+    floor = statistics.median(results[REFERENCE])
     worst = 0.0
     for name, times in results.items():
         median = statistics.median(times)
-        worst = max(worst, median)
-        print(f"{name:<30} {median:>10.1f} {max(times):>11.1f}")
+        extra = "" if name == REFERENCE else f"{median - floor:+15.1f}"
+        if name != REFERENCE:
+            worst = max(worst, median)
+        print(f"{name:<30} {median:>10.1f} {max(times):>11.1f} {extra}")
     print(f"slowest median: {worst:.1f} ms ({'within' if worst <= TARGET_MS else 'over'} "
-          "the target)")
+          f"the target); the reference alone takes {floor:.1f} ms here "
+          f"({'within' if floor <= TARGET_MS else 'over'} the target)")
     return 0
 
 

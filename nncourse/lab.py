@@ -3,9 +3,11 @@
 In a clone of the course, `nncourse lab` (and `make lab`) opens the notebooks where they are.
 Installed from a wheel, `nncourse lab FOLDER` first copies the lessons and exercises into FOLDER
 (default: ./nncourse-course), keeping any notebook the learner has changed, then opens JupyterLab
-there. Either way the address JupyterLab prints opens lesson 00 itself (not the Launcher), and
-JupyterLab does not ask about fetching news: the course's defaults for that live in
-`nncourse/jupyter_config/`, added to Jupyter's configuration path for this server only.
+there. Either way the address JupyterLab prints opens lesson 00 itself (not the Launcher),
+JupyterLab does not ask about fetching news, and saving a notebook saves its widgets' state too
+(so a lesson reopened without a running kernel still shows each app's last picture, marked as
+disconnected, instead of "Error displaying widget: model not found"). The course's defaults for
+this live in `nncourse/jupyter_config/`, added to Jupyter's configuration path for this server only.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ nbval can later compare a fresh run with what is stored. To keep the stored note
 run to run, execution timings are not recorded and the widget state that executing leaves in the
 notebook's metadata (tens of kilobytes that change every run) is removed.
 
+Without that state a stored widget view could only say "model not found" until its cell runs
+again, so the view is dropped from stored outputs too: what stays is the picture (PNG) and the text
+every app and quiz puts beside it, which JupyterLab, nbviewer, GitHub and the course's site show
+before any kernel runs. Running the cell brings the live widget back.
+
 A notebook whose execution fails is not written; the command names it and exits with status 1.
 """
 
@@ -18,11 +23,19 @@ from pathlib import Path
 KERNEL = "python3"
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def strip_volatile_metadata(notebook) -> None:
-    """Drop what changes from run to run without meaning anything: widget state, timings."""
+    """Drop what changes from run to run without meaning anything (widget state, timings), and
+    the widget views that cannot be shown without that state (their picture and text stay)."""
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", ()):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
 
 
 def execute_notebook(path: str | Path, timeout: int = 600) -> None:

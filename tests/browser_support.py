@@ -25,6 +25,8 @@ from secrets import token_hex
 import nbformat
 import pytest
 
+from nncourse.lab import lab_environment
+
 CHROMIUM = Path(os.environ.get("NNCOURSE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -84,7 +86,8 @@ def running_jupyterlab(tmp_path: Path, notebook_name: str, code):
     notebooks.mkdir()
     write_notebook(notebooks / notebook_name, code)
 
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    # The course's JupyterLab defaults, as `nncourse lab` gives them (nncourse/jupyter_config).
+    env = {k: v for k, v in lab_environment().items() if k != "MPLBACKEND"}
     # Private state; the venv's share/jupyter (ipywidgets' lab extension, the kernel spec)
     # is still found through sys.prefix.
     for variable, name in [

@@ -256,3 +256,95 @@ def test_the_lessons_show_every_kind_of_widget():
     for name in ("neuron_explorer", "activation_explorer", "loss_explorer", "descent_explorer",
                  "training_playground", "sgd_stepper", "depth_explorer"):
         assert f"{name}(" in shown, f"no lesson shows {name}"
+
+
+
+STORED_PICTURES_JS = """() => {
+    const images = [...document.querySelectorAll('.jp-OutputArea-output img')];
+    return {
+        shown: images.filter(img => img.complete && img.naturalWidth > 0).length,
+        broken: images.filter(img => img.complete && img.naturalWidth === 0).length,
+        text: document.querySelector('.jp-Notebook').innerText,
+    };
+}"""
+WIDGET_ERRORS = ("model not found", "Error displaying widget")
+
+
+def pictures_shown(page, at_least: int) -> dict:
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-OutputArea-output")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.jp-OutputArea-output img')]"
+        ".filter(img => img.complete && img.naturalWidth > 0).length >= n", arg=at_least)
+    return page.evaluate(STORED_PICTURES_JS)
+
+
+def test_an_unrun_lesson_shows_its_pictures(browser_executable, lesson_lab):
+    """Opened as stored, before anything runs (as a learner first sees it), a lesson shows each
+    app's picture and each quiz's question."""
+    from playwright.sync_api import sync_playwright
+
+    (base_url, token, log_path), _ = lesson_lab
+    lesson = LESSONS / "07_training.ipynb"
+    (log_path.parent / "notebooks" / lesson.name).write_text(lesson.read_text())
+    expected = sum("image/png" in output.get("data", {})
+                   for cell in json.loads(lesson.read_text())["cells"]
+                   for output in cell.get("outputs", []))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(browser_executable),
+                                             args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.set_default_timeout(4 * STEP_TIMEOUT_MS)
+            page.goto(f"{base_url}/lab/tree/{lesson.name}?reset&token={token}")
+            seen = pictures_shown(page, expected)
+        finally:
+            browser.close()
+    assert seen["broken"] == 0 and seen["shown"] >= expected > 0
+    assert not [error for error in WIDGET_ERRORS if error in seen["text"]]
+
+
+def test_a_saved_notebook_reopened_without_its_kernel_shows_its_apps(browser_executable,
+                                                                       tmp_path):
+    """A learner runs an app, saves, and comes back another day (no kernel holds the widgets any
+    more): the app's last picture is shown, not "Error displaying widget: model not found" (the
+    course's JupyterLab defaults save the widgets' state with the notebook)."""
+    from playwright.sync_api import sync_playwright
+
+    cells = ["from nncourse.widgets import neuron_explorer\nneuron_explorer()"]
+    with running_jupyterlab(tmp_path, "saved.ipynb", cells) as (base_url, token, log_path):
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(browser_executable),
+                                                 args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.set_default_timeout(4 * STEP_TIMEOUT_MS)
+                page.goto(f"{base_url}/lab/tree/saved.ipynb?reset&token={token}")
+                page.wait_for_selector(".jp-NotebookPanel .jp-Notebook")
+                page.wait_for_function(KERNEL_READY_JS)
+                page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+                page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+                wait_for_apps(page, 1)
+                page.wait_for_function(KERNEL_READY_JS)
+                page.keyboard.press("Control+s")
+                saved = tmp_path / "notebooks" / "saved.ipynb"
+                deadline = time.monotonic() + 30
+                while "widgets" not in json.loads(saved.read_text())["metadata"]:
+                    assert time.monotonic() < deadline, "saving stored no widget state"
+                    time.sleep(0.2)
+                shut_down_kernels(base_url, token)
+                page.reload()
+                seen = pictures_shown(page, 1)
+            finally:
+                browser.close()
+    assert not [error for error in WIDGET_ERRORS if error in seen["text"]], seen["text"][:500]
+
+
+def shut_down_kernels(base_url: str, token: str) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{base_url}/api/kernels?token={token}") as answer:
+        kernels = json.loads(answer.read())
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base_url}/api/kernels/{kernel['id']}?token={token}",
+                                         method="DELETE")
+        urllib.request.urlopen(request).close()
