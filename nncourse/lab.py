@@ -6,8 +6,9 @@ Installed from a wheel, `nncourse lab FOLDER` first copies the lessons and exerc
 there. Either way the address JupyterLab prints opens lesson 00 itself (not the Launcher),
 JupyterLab does not ask about fetching news, and saving a notebook saves its widgets' state too
 (so a lesson reopened without a running kernel still shows each app's last picture, marked as
-disconnected, instead of "Error displaying widget: model not found"). The course's defaults for
-this live in `nncourse/jupyter_config/`, added to Jupyter's configuration path for this server only.
+disconnected, instead of "Error displaying widget: model not found"), and in the dark theme the
+figures are shown dark too (`custom/custom.css`). The course's defaults for this live in
+`nncourse/jupyter_config/`, added to Jupyter's configuration path for this server only.
 """
 
 from __future__ import annotations
@@ -31,10 +32,16 @@ def is_course_root(folder: Path) -> bool:
         return False
 
 
+def course_lab_options() -> list[str]:
+    """JupyterLab options of every course server: load a custom.css (the course's, found through
+    `nncourse.jupyter_extension`, unless the learner's own Jupyter configuration has one)."""
+    return ["--LabApp.custom_css=True"]
+
+
 def lab_command(folder: Path, browser: bool = True, port: int | None = None) -> list[str]:
     """The JupyterLab command line that serves `folder` and opens lesson 00."""
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
-               f"--LabApp.default_url=/lab/tree/{FIRST_LESSON}"]
+               f"--LabApp.default_url=/lab/tree/{FIRST_LESSON}", *course_lab_options()]
     if not browser:
         command.append("--no-browser")
     if port is not None:

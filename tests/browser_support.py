@@ -25,7 +25,7 @@ from secrets import token_hex
 import nbformat
 import pytest
 
-from nncourse.lab import lab_environment
+from nncourse.lab import course_lab_options, lab_environment
 
 CHROMIUM = Path(os.environ.get("NNCOURSE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -122,6 +122,7 @@ def running_jupyterlab(tmp_path: Path, notebook_name: str, code):
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.extension_manager=readonly",
+        *course_lab_options(),
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")

@@ -348,3 +348,37 @@ def shut_down_kernels(base_url: str, token: str) -> None:
         request = urllib.request.Request(f"{base_url}/api/kernels/{kernel['id']}?token={token}",
                                          method="DELETE")
         urllib.request.urlopen(request).close()
+
+
+def test_figures_follow_the_dark_theme(browser_executable, tmp_path):
+    """In JupyterLab's dark theme a lesson's figures are shown dark (the course's custom.css),
+    not as white rectangles; in the light theme they are shown as drawn."""
+    from playwright.sync_api import sync_playwright
+
+    lesson = LESSONS / "07_training.ipynb"
+    with running_jupyterlab(tmp_path, "x.ipynb", ["1 + 1"]) as (base_url, token, log_path):
+        (tmp_path / "notebooks" / lesson.name).write_text(lesson.read_text())
+        themes = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
+        filters = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(browser_executable),
+                                                 args=CHROMIUM_ARGS)
+            try:
+                for theme in ("JupyterLab Dark", "JupyterLab Light"):
+                    (themes / "themes.jupyterlab-settings").write_text(
+                        json.dumps({"theme": theme}))
+                    page = browser.new_page(viewport={"width": 1440, "height": 900})
+                    page.set_default_timeout(4 * STEP_TIMEOUT_MS)
+                    page.goto(f"{base_url}/lab/tree/{lesson.name}?reset&token={token}")
+                    pictures_shown(page, 1)
+                    light = "true" if theme.endswith("Light") else "false"
+                    page.wait_for_selector(f'body[data-jp-theme-light="{light}"]', state="attached")
+                    figure = page.locator(".jp-RenderedImage img").first
+                    figure.scroll_into_view_if_needed()
+                    filters[theme] = figure.evaluate("img => getComputedStyle(img).filter")
+                    page.screenshot(path=str(tmp_path / f"{theme.split()[-1].lower()}.png"))
+                    page.close()
+            finally:
+                browser.close()
+    assert "invert" in filters["JupyterLab Dark"], filters
+    assert filters["JupyterLab Light"] == "none", filters
