@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+ROOT = Path(__file__).resolve().parent.parent
+# the lessons, and the solutions: an exercise notebook runs the same cells, so draws the same figures
+NOTEBOOKS = [*sorted((ROOT / "lessons").glob("*.ipynb")),
+             *sorted((ROOT / "solutions").glob("*.ipynb"))]
 MAX_WIDTH_PX = 1100
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -44,7 +47,7 @@ def too_wide(notebook: dict, limit: int = MAX_WIDTH_PX) -> list[str]:
             for cell_id, width, height in stored_pngs(notebook) if width > limit]
 
 
-@pytest.mark.parametrize("path", sorted(LESSONS.glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_stored_figure_fits_a_notebook_1000_px_wide(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     problems = too_wide(notebook)
