@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# the lessons, and the solutions: an exercise notebook runs the same cells, so draws the same figures
+# the lessons and the solutions (an exercise notebook runs the same cells: the same figures)
 NOTEBOOKS = [*sorted((ROOT / "lessons").glob("*.ipynb")),
              *sorted((ROOT / "solutions").glob("*.ipynb"))]
 MAX_WIDTH_PX = 1100
