@@ -427,3 +427,26 @@ def test_reports_have_columns_only_for_the_assignments_graded(tmp_path):
         assert [row["exercise"] for row in csv.DictReader(handle)] == columns
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert list(summary["pass_rates"]) == columns
+
+
+@pytest.mark.parametrize("where", ["a file", "inside a file"])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_grading(tmp_path, capsys,
+                                                                            where):
+    """A class's grades are never computed only to be lost: an output folder nncourse cannot
+    write into is refused at once, in a sentence, before any learner code runs."""
+    from nncourse.cli import main
+
+    blocker = tmp_path / "grades"
+    blocker.write_text("not a folder")
+    output = blocker if where == "a file" else blocker / "out"
+    (tmp_path / "alice.ipynb").write_text(subs.text(subs.solution()))
+    status = main(["grade", str(tmp_path / "alice.ipynb"), "-o", str(output), "--no-progress",
+                   "--solutions", str(subs.SOLUTION.parent)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"cannot write into {output}" in err and "nothing was graded" in err
+    assert "Traceback" not in err
+    for command in (["release", str(subs.SOLUTION.parent), "-o", str(output)],
+                    ["autograder", str(subs.SOLUTION), "-o", str(blocker / "a.zip")]):
+        assert main(command) == 1
+        assert "cannot write into" in capsys.readouterr().err

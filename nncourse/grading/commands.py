@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from nncourse.errors import CourseError
@@ -113,9 +114,25 @@ def add_release_command(subparsers) -> None:
     parser.set_defaults(run=run_release)
 
 
+def unwritable(folder: Path) -> str | None:
+    """Why nothing can be written into `folder` (made when missing), or None when it can: asked
+    before any grading, so that a class's results are never computed only to be lost."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return f"cannot write into {folder} ({error.strerror or error})"
+    return None
+
+
 def run_release(args) -> int:
     from nncourse.grading.release import release
 
+    problem = None if args.check else unwritable(Path(args.output))
+    if problem:
+        print(f"nncourse release: {problem}; choose a folder you can write to.", file=sys.stderr)
+        return 1
     try:
         changed = release(args.solutions, args.output, write=not args.check)
     except CourseError as error:
@@ -183,6 +200,11 @@ def run_grade(args) -> int:
     if args.output is None and args.results_json is None:
         print("nncourse grade: give -o OUTDIR, --results-json FILE, or both.", file=sys.stderr)
         return 2
+    targets = [p for p in (args.output, args.results_json and args.results_json.parent) if p]
+    for problem in filter(None, map(unwritable, targets)):
+        print(f"nncourse grade: {problem}; choose a folder you can write to (nothing was "
+              "graded).", file=sys.stderr)
+        return 2
     options = GradingOptions(
         solutions=args.solutions or default_solutions(), hidden=args.hidden,
         assignment=args.assignment, jobs=args.jobs, timeout=args.timeout,
@@ -192,16 +214,21 @@ def run_grade(args) -> int:
     )
     try:
         batch = grade(args.submissions, options)
-        if args.results_json is not None:
-            write_one_result(batch, args.results_json, args.hidden_visibility)
     except CourseError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # the grader's own fault (a reference or hidden check failed)
         print(f"nncourse grade: could not grade: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    if args.output is not None:
-        write_reports(batch, args.output, args.hidden_visibility)
+    try:
+        if args.results_json is not None:
+            write_one_result(batch, args.results_json, args.hidden_visibility)
+        if args.output is not None:
+            write_reports(batch, args.output, args.hidden_visibility)
+    except OSError as error:  # the disk filled up, the folder went away while grading, ...
+        print(f"nncourse grade: graded, but the results could not be written: {error}",
+              file=sys.stderr)
+        return 1
     n = sum(r.path is not None for r in batch.submissions)
     learners = len({r.learner for r in batch.submissions})
     print(f"submissions read as {'; '.join(batch.layouts) or 'nothing found'}: "
@@ -246,6 +273,11 @@ def add_autograder_command(subparsers) -> None:
 def run_autograder(args) -> int:
     from nncourse.grading.gradescope import build_autograder
 
+    problem = unwritable(Path(args.output).parent)
+    if problem:
+        print(f"nncourse autograder: {problem}; choose a folder you can write to.",
+              file=sys.stderr)
+        return 1
     try:
         memory_size(args.memory)
         path = build_autograder(args.solutions, args.output, hidden=args.hidden,
