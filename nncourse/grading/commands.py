@@ -225,6 +225,9 @@ def run_grade(args) -> int:
             write_one_result(batch, args.results_json, args.hidden_visibility)
         if args.output is not None:
             write_reports(batch, args.output, args.hidden_visibility)
+    except CourseError as error:  # results of several learners for --results-json
+        print(f"nncourse grade: {error}", file=sys.stderr)
+        return 2
     except OSError as error:  # the disk filled up, the folder went away while grading, ...
         print(f"nncourse grade: graded, but the results could not be written: {error}",
               file=sys.stderr)
