@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from nncourse import __version__
+from nncourse.errors import CourseError
 from nncourse.grading.commands import (
     add_autograder_command, add_grade_command, add_release_command,
 )
@@ -31,4 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.run(args)
+    # Each command reports its own problems; what reaches here is said in a sentence too, never as
+    # a traceback: a CourseError as it is, a file-system error with the file it concerns.
+    try:
+        return args.run(args)
+    except CourseError as error:
+        print(f"nncourse {args.command}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        print(f"nncourse {args.command}: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
