@@ -107,7 +107,15 @@ def cases():
 
     app = sgd_stepper()
     last = app.controls["step"].max
-    yield ("sgd_stepper", "step slider", app,
+    yield ("sgd_stepper", "step slider, first visits", app,
+           [setter(app, "step", k % last + 1) for k in range(n)])
+
+    # In a kernel the stepper draws its steps ahead while it waits for the learner (about a
+    # second after it is shown); drawn here directly, as the kernel's idle time would.
+    app = sgd_stepper()
+    while len(app._frames) < len(app.steps):
+        app._draw_ahead()
+    yield ("sgd_stepper", "step slider, steps drawn ahead", app,
            [setter(app, "step", k % last + 1) for k in range(n)])
 
 

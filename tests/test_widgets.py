@@ -600,3 +600,39 @@ def test_sgd_stepper_highlights_and_walks_back_and_forth():
     assert app.state["step"] == 11
     with pytest.raises(CourseError, match="takes 3 inputs"):
         sgd_stepper(mlp([3, 2, 1], seed=0), [1.0, 2.0], [1.0])
+
+
+def test_the_stepper_draws_its_steps_ahead_while_the_kernel_waits():
+    """In a running event loop (as in a kernel) the stepper draws every step's picture ahead, one
+    at a time, and each is the very picture a visit to that step draws; without a loop, nothing
+    is drawn ahead."""
+    import asyncio
+
+    from nncourse.widgets import sgd_stepper
+
+    visited = sgd_stepper()
+    count = len(visited.steps)
+    assert len(visited._frames) == 1  # no event loop: only the step shown
+    expected = {}
+    for index in range(count):
+        visited.set_state(step=index)
+        expected[index] = visited.png
+
+    async def wait_for_every_step(app):
+        for _ in range(400):
+            if len(app._frames) == count:
+                return
+            await asyncio.sleep(0.02)
+
+    async def main():
+        app = sgd_stepper()
+        app.render()  # inside the loop: the drawing ahead starts
+        await wait_for_every_step(app)
+        return app
+
+    ahead = asyncio.run(main())
+    assert sorted(ahead._frames) == list(range(count))
+    assert all(ahead._frames[index] == expected[index] for index in range(count))
+    renders = ahead.renders
+    ahead.set_state(step=count - 1)  # a visit now only shows the kept picture
+    assert ahead.renders == renders + 1 and ahead.png == expected[count - 1]

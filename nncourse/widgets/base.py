@@ -183,8 +183,8 @@ class App:
         render."""
         self._background = None
 
-    def render(self) -> bytes:
-        """Draw the figure (background kept when possible) and show it as PNG bytes."""
+    def draw_png(self) -> bytes:
+        """The figure as it stands, as PNG bytes (the background kept when possible)."""
         canvas = self.canvas
         if self._background is None:
             canvas.draw()
@@ -194,7 +194,11 @@ class App:
         for artist in sorted(self._dynamic, key=lambda a: a.get_zorder()):
             if artist.get_visible():
                 (artist.axes or self.figure).draw_artist(artist)
-        self.png = encode_png(canvas)
+        return encode_png(canvas)
+
+    def render(self) -> bytes:
+        """Draw the figure and show it: its PNG bytes become the picture."""
+        self.png = self.draw_png()
         self.image.value = self.png
         self.renders += 1
         return self.png

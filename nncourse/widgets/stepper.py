@@ -19,6 +19,7 @@ stepper only writes them out. The network given is not changed.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, button
 PHASES = ("forward", "loss", "backward", "gradients", "update")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 MAX_NEURONS = 12
+DRAW_AHEAD_DELAY = 0.05  # seconds of quiet before the kernel draws a step ahead
 NODE_POINTS = 15     # a node's radius, in points
 LOSS_FORMULAS = {"half_squared_error": "½·Σ(y − a)²", "mse": "(1/n)·Σ(y − a)²",
                  "binary_crossentropy": "−[y·ln a + (1 − y)·ln(1 − a)]"}
@@ -261,19 +263,60 @@ class SGDStepper(App):
         return known
 
     def render(self) -> bytes:
-        """Each step's picture is drawn once and kept: walking back and forth costs nothing."""
+        """Each step's picture is drawn once and kept: walking back and forth costs nothing. In a
+        kernel, the pictures of the next steps are drawn ahead while it waits for the learner."""
         index = self.controls["step"].value
-        frames = self.__dict__.setdefault("_frames", {})
+        frames = self._frames
         if index in frames:
             self.png = self.image.value = frames[index]
             self.renders += 1
-            return self.png
-        frames[index] = super().render()
-        return frames[index]
+        else:
+            frames[index] = super().render()
+        self._draw_ahead_later()
+        return self.png
+
+    @property
+    def _frames(self) -> dict:
+        return self.__dict__.setdefault("_frame_cache", {})
+
+    def _draw_ahead_later(self) -> None:
+        """Ask the kernel's event loop to draw one not yet drawn step near the current one, a
+        moment from now: it runs only while no message from the browser is waiting, one frame at
+        a time (~30 ms each), and asks again until every step is drawn. Outside a running event
+        loop (a script, a test) steps are drawn when visited."""
+        if self.__dict__.get("_ahead_pending"):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._ahead_pending = True
+        loop.call_later(DRAW_AHEAD_DELAY, self._draw_ahead)
+
+    def _draw_ahead(self) -> None:
+        self._ahead_pending = False
+        current, count = self.controls["step"].value, len(self.steps)
+        order = sorted(range(count), key=lambda i: (abs(i - current), i < current))
+        missing = next((i for i in order if i not in self._frames), None)
+        if missing is None:
+            return
+        self.draw_step(missing)
+        self._frames[missing] = self.draw_png()
+        self.draw_step(current)  # the artists show the current step again
+        self._draw_ahead_later()
 
     def update_artists(self):
         step = self.current
-        index = self.controls["step"].value
+        self.draw_step(self.controls["step"].value)
+        self.readout.value = (
+            '<div style="font-size:14px">'
+            f"<b>{step.phase}</b>: {step.title}<br>"
+            f'<span style="font-family:monospace">{step.formula}</span><br>'
+            f'<span style="font-family:monospace">{step.numbers}</span></div>')
+
+    def draw_step(self, index: int) -> None:
+        """Set the diagram's highlight, values and title to what step `index` shows."""
+        step = self.steps[index]
         if step.edge is not None:
             self.edge_highlight.set_positions(self.position[step.edge[0]],
                                               self.position[step.edge[1]])
@@ -285,11 +328,6 @@ class SGDStepper(App):
             text.set_text("\n".join(known.get(number, [])))
         self.phase_title.set_text(f"step {index + 1} of {len(self.steps)} · {step.phase}: "
                                   f"{step.title}")
-        self.readout.value = (
-            '<div style="font-size:14px">'
-            f"<b>{step.phase}</b>: {step.title}<br>"
-            f'<span style="font-family:monospace">{step.formula}</span><br>'
-            f'<span style="font-family:monospace">{step.numbers}</span></div>')
 
     def picture_description(self) -> str:
         return (f"The network {' → '.join(map(str, self.sizes))}, neurons numbered "
