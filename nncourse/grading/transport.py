@@ -28,6 +28,7 @@ does not change how the child reports.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import types
@@ -205,14 +206,20 @@ def from_plain(cls: type, data: Any) -> Any:
     return _convert(cls, data, cls.__name__)
 
 
+@functools.cache
+def _field_types(cls: type) -> tuple[dict, frozenset]:
+    """A dataclass's field annotations, resolved (the annotations are strings here, so resolving
+    them compiles each one: done once per class, not once per report), and its field names."""
+    return typing.get_type_hints(cls), frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def _convert(annotation: Any, data: Any, where: str) -> Any:
     if annotation is Any:
         return data
     if dataclasses.is_dataclass(annotation):
         if not isinstance(data, dict):
             raise Interference(f"{where} should be an object")
-        hints = typing.get_type_hints(annotation)
-        fields = {f.name for f in dataclasses.fields(annotation)}
+        hints, fields = _field_types(annotation)
         if set(data) != fields:
             raise Interference(f"{where} does not have the fields of {annotation.__name__}")
         return annotation(**{name: _convert(hints[name], data[name], f"{where}.{name}")
