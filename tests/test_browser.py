@@ -16,6 +16,7 @@ with the keyboard and the picture or the readout must change. No console error m
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import re
 import time
@@ -270,6 +271,26 @@ STORED_PICTURES_JS = """() => {
 WIDGET_ERRORS = ("model not found", "Error displaying widget")
 
 
+@contextlib.contextmanager
+def chromium(browser_executable):
+    """A Chromium whose pages open at 1440×900 with a patient default timeout."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(browser_executable),
+                                             args=CHROMIUM_ARGS)
+
+        def new_page():
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.set_default_timeout(4 * STEP_TIMEOUT_MS)
+            return page
+
+        try:
+            yield new_page
+        finally:
+            browser.close()
+
+
 def pictures_shown(page, at_least: int) -> dict:
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-OutputArea-output")
     page.wait_for_function(
@@ -281,24 +302,16 @@ def pictures_shown(page, at_least: int) -> dict:
 def test_an_unrun_lesson_shows_its_pictures(browser_executable, lesson_lab):
     """Opened as stored, before anything runs (as a learner first sees it), a lesson shows each
     app's picture and each quiz's question."""
-    from playwright.sync_api import sync_playwright
-
     (base_url, token, log_path), _ = lesson_lab
     lesson = LESSONS / "07_training.ipynb"
     (log_path.parent / "notebooks" / lesson.name).write_text(lesson.read_text())
     expected = sum("image/png" in output.get("data", {})
                    for cell in json.loads(lesson.read_text())["cells"]
                    for output in cell.get("outputs", []))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(browser_executable),
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.set_default_timeout(4 * STEP_TIMEOUT_MS)
-            page.goto(f"{base_url}/lab/tree/{lesson.name}?reset&token={token}")
-            seen = pictures_shown(page, expected)
-        finally:
-            browser.close()
+    with chromium(browser_executable) as new_page:
+        page = new_page()
+        page.goto(f"{base_url}/lab/tree/{lesson.name}?reset&token={token}")
+        seen = pictures_shown(page, expected)
     assert seen["broken"] == 0 and seen["shown"] >= expected > 0
     assert not [error for error in WIDGET_ERRORS if error in seen["text"]]
 
@@ -308,34 +321,26 @@ def test_a_saved_notebook_reopened_without_its_kernel_shows_its_apps(browser_exe
     """A learner runs an app, saves, and comes back another day (no kernel holds the widgets any
     more): the app's last picture is shown, not "Error displaying widget: model not found" (the
     course's JupyterLab defaults save the widgets' state with the notebook)."""
-    from playwright.sync_api import sync_playwright
-
     cells = ["from nncourse.widgets import neuron_explorer\nneuron_explorer()"]
     with running_jupyterlab(tmp_path, "saved.ipynb", cells) as (base_url, token, log_path):
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(browser_executable),
-                                                 args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1440, "height": 900})
-                page.set_default_timeout(4 * STEP_TIMEOUT_MS)
-                page.goto(f"{base_url}/lab/tree/saved.ipynb?reset&token={token}")
-                page.wait_for_selector(".jp-NotebookPanel .jp-Notebook")
-                page.wait_for_function(KERNEL_READY_JS)
-                page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
-                page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
-                wait_for_apps(page, 1)
-                page.wait_for_function(KERNEL_READY_JS)
-                page.keyboard.press("Control+s")
-                saved = tmp_path / "notebooks" / "saved.ipynb"
-                deadline = time.monotonic() + 30
-                while "widgets" not in json.loads(saved.read_text())["metadata"]:
-                    assert time.monotonic() < deadline, "saving stored no widget state"
-                    time.sleep(0.2)
-                shut_down_kernels(base_url, token)
-                page.reload()
-                seen = pictures_shown(page, 1)
-            finally:
-                browser.close()
+        with chromium(browser_executable) as new_page:
+            page = new_page()
+            page.goto(f"{base_url}/lab/tree/saved.ipynb?reset&token={token}")
+            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook")
+            page.wait_for_function(KERNEL_READY_JS)
+            page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+            wait_for_apps(page, 1)
+            page.wait_for_function(KERNEL_READY_JS)
+            page.keyboard.press("Control+s")
+            saved = tmp_path / "notebooks" / "saved.ipynb"
+            deadline = time.monotonic() + 30
+            while "widgets" not in json.loads(saved.read_text())["metadata"]:
+                assert time.monotonic() < deadline, "saving stored no widget state"
+                time.sleep(0.2)
+            shut_down_kernels(base_url, token)
+            page.reload()
+            seen = pictures_shown(page, 1)
     assert not [error for error in WIDGET_ERRORS if error in seen["text"]], seen["text"][:500]
 
 
@@ -353,32 +358,23 @@ def shut_down_kernels(base_url: str, token: str) -> None:
 def test_figures_follow_the_dark_theme(browser_executable, tmp_path):
     """In JupyterLab's dark theme a lesson's figures are shown dark (the course's custom.css),
     not as white rectangles; in the light theme they are shown as drawn."""
-    from playwright.sync_api import sync_playwright
-
     lesson = LESSONS / "07_training.ipynb"
     with running_jupyterlab(tmp_path, "x.ipynb", ["1 + 1"]) as (base_url, token, log_path):
         (tmp_path / "notebooks" / lesson.name).write_text(lesson.read_text())
         themes = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
         filters = {}
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(browser_executable),
-                                                 args=CHROMIUM_ARGS)
-            try:
-                for theme in ("JupyterLab Dark", "JupyterLab Light"):
-                    (themes / "themes.jupyterlab-settings").write_text(
-                        json.dumps({"theme": theme}))
-                    page = browser.new_page(viewport={"width": 1440, "height": 900})
-                    page.set_default_timeout(4 * STEP_TIMEOUT_MS)
-                    page.goto(f"{base_url}/lab/tree/{lesson.name}?reset&token={token}")
-                    pictures_shown(page, 1)
-                    light = "true" if theme.endswith("Light") else "false"
-                    page.wait_for_selector(f'body[data-jp-theme-light="{light}"]', state="attached")
-                    figure = page.locator(".jp-RenderedImage img").first
-                    figure.scroll_into_view_if_needed()
-                    filters[theme] = figure.evaluate("img => getComputedStyle(img).filter")
-                    page.screenshot(path=str(tmp_path / f"{theme.split()[-1].lower()}.png"))
-                    page.close()
-            finally:
-                browser.close()
+        with chromium(browser_executable) as new_page:
+            for theme in ("JupyterLab Dark", "JupyterLab Light"):
+                (themes / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
+                page = new_page()
+                page.goto(f"{base_url}/lab/tree/{lesson.name}?reset&token={token}")
+                pictures_shown(page, 1)
+                light = "true" if theme.endswith("Light") else "false"
+                page.wait_for_selector(f'body[data-jp-theme-light="{light}"]', state="attached")
+                figure = page.locator(".jp-RenderedImage img").first
+                figure.scroll_into_view_if_needed()
+                filters[theme] = figure.evaluate("img => getComputedStyle(img).filter")
+                page.screenshot(path=str(tmp_path / f"{theme.split()[-1].lower()}.png"))
+                page.close()
     assert "invert" in filters["JupyterLab Dark"], filters
     assert filters["JupyterLab Light"] == "none", filters
