@@ -69,7 +69,9 @@ def test_the_wheel_carries_every_notebook(wheel):
     for folder in ("lessons", "exercises", "solutions"):
         for notebook in (REPO / folder).glob("*.ipynb"):
             assert f"nncourse/course/{folder}/{notebook.name}" in names
-    assert "nncourse/jupyter_config/labconfig/default_setting_overrides.json" in names
+    for default in ("labconfig/default_setting_overrides.json", "custom/custom.css",
+                    "jupyter_server_config.d/nncourse.json"):  # what `nncourse lab` relies on
+        assert f"nncourse/jupyter_config/{default}" in names
 
 
 def test_installed_course_is_found_outside_the_repository(installed, tmp_path):
