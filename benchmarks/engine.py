@@ -25,7 +25,7 @@ from nncourse.training import fit
 SIZES = [2, 64, 32, 3]
 LR = 0.05
 EPOCHS = {None: 400, 32: 40}
-REPEATS = 15
+REPEATS = 21
 
 
 def spiral_task():
