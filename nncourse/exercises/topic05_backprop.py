@@ -24,6 +24,7 @@ from nncourse.data import blobs, xor
 from nncourse.errors import CourseError
 from nncourse.examples import LR_321, WEIGHTS_321, X_321, Y_321, named_weights_321
 from nncourse.exercises import register
+from nncourse.exercises.words import kind_of
 from nncourse.exercises.shapes import call_explaining_shapes
 from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 from nncourse.layers import Dense
@@ -51,14 +52,8 @@ def _named_gradients(result, function_name: str = "dense_backward"):
         return None
     if not isinstance(result, tuple | list) or len(result) != 3:
         raise CourseError(f"{function_name} must return three arrays, (dX, dW, db); it returned "
-                          f"{_what(result)}.")
+                          f"{kind_of(result)}.")
     return dict(zip(GRAD_NAMES, result))
-
-
-def _what(value) -> str:
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"a {type(value).__name__}"
 
 
 def _hidden_layer_321():
@@ -217,7 +212,7 @@ def _check_backprop_answer(result):
         return None
     if not isinstance(result, dict):
         raise CourseError(f"backprop_321 must return a dict with the keys delta6, delta5, delta4, "
-                          f"w14 … theta6; it returned {_what(result)}.")
+                          f"w14 … theta6; it returned {kind_of(result)}.")
     return result
 
 
@@ -390,7 +385,7 @@ def _corrected_line(f, key):
         return None
     if not isinstance(corrected, dict):
         raise CourseError("corrected must be a dict such as {\"o5\": 0.525, ...}; it is "
-                          f"{_what(corrected)}.")
+                          f"{kind_of(corrected)}.")
     corrected = {OUTPUT_ALIASES.get(k, k): v for k, v in corrected.items()}
     if key == EVERY_KEY:
         unknown = sorted(str(k) for k in corrected if k not in CLASSMATE)
@@ -561,7 +556,7 @@ def _named_two_layer(result):
         return None
     if not isinstance(result, dict):
         raise CourseError(f"fixed_backward must return a dict with the keys dW1, db1, dW2, db2; "
-                          f"it returned {_what(result)}.")
+                          f"it returned {kind_of(result)}.")
     return result
 
 

@@ -16,14 +16,9 @@ import numpy as np
 
 from nncourse.errors import CourseError
 from nncourse.exercises import register
+from nncourse.exercises.words import kind_of
 from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.optim import SGD, Adam, Momentum
-
-
-def _what(value) -> str:
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"a {type(value).__name__}"
 
 
 def _as_param(value) -> np.ndarray:
@@ -107,7 +102,7 @@ def _named_pair(result, names: tuple[str, ...], function: str):
         return None
     if not isinstance(result, tuple | list) or len(result) != len(names):
         raise CourseError(f"{function} must return {len(names)} values, "
-                          f"({', '.join(names)}); it returned {_what(result)}.")
+                          f"({', '.join(names)}); it returned {kind_of(result)}.")
     return {name: np.asarray(value, dtype=float) if isinstance(value, list) else value
             for name, value in zip(names, result)}
 
@@ -232,7 +227,7 @@ def learner_minibatches(f, X, y, batch_size, seed):
         for item in produced:
             if not isinstance(item, tuple | list) or len(item) != 2:
                 raise CourseError(f"each batch must be a pair (X_batch, y_batch); one was "
-                                  f"{_what(item)}.")
+                                  f"{kind_of(item)}.")
             batches.append((np.asarray(item[0]), np.asarray(item[1])))
         order = np.concatenate([idx for _, idx in _batch_indices(batches, X)]) if batches \
             else np.array([], dtype=int)

@@ -20,16 +20,11 @@ from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
 from nncourse.exercises import register
+from nncourse.exercises.words import kind_of
 from nncourse.exercises.shapes import call_explaining_shapes
 from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.network import Sequential, mlp
 from nncourse.training import accuracy, fit
-
-
-def _what(value) -> str:
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"a {type(value).__name__}"
 
 
 # ------------------------------------------------------------------ 1. He initialisation
@@ -134,7 +129,7 @@ def learner_standardize(f, X_train, X_test):
         return None
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise CourseError(f"standardize must return two arrays, (X_train_std, X_test_std); it "
-                          f"returned {_what(result)}.")
+                          f"returned {kind_of(result)}.")
     with np.errstate(all="ignore"):
         return {name: np.asarray(value, dtype=float) if isinstance(value, list) else value
                 for name, value in zip(STD_NAMES, result)}
@@ -251,11 +246,11 @@ def learner_train(f, data, epochs, lr, seed):
         return None
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise CourseError(f"train must return two things, (network, losses); it returned "
-                          f"{_what(result)}.")
+                          f"{kind_of(result)}.")
     network, losses = result
     if not isinstance(network, Sequential):
         raise CourseError(f"The first thing train returns must be the trained network (a "
-                          f"Sequential); it is {_what(network)}.")
+                          f"Sequential); it is {kind_of(network)}.")
     losses = np.asarray(losses, dtype=float).reshape(-1)
     return {"accuracy": accuracy(network, X, y), "number of losses": len(losses),
             "losses": losses}
@@ -355,7 +350,7 @@ def learner_capstone(f, seed):
         return None
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise CourseError(f"train_tabular must return two things, (params, losses); it returned "
-                          f"{_what(result)}.")
+                          f"{kind_of(result)}.")
     params, losses = result
     if not isinstance(params, tuple | list) or not all(
             isinstance(p, tuple | list) and len(p) == 2 for p in params):

@@ -24,6 +24,7 @@ from nncourse.dropout import Dropout
 from nncourse.early_stopping import EarlyStopping
 from nncourse.errors import CourseError
 from nncourse.exercises import register
+from nncourse.exercises.words import kind_of
 from nncourse.grading.spec import Case, Exercise
 from nncourse.layers import Dense
 from nncourse.network import Sequential
@@ -32,12 +33,6 @@ from nncourse.penalties import L2
 from nncourse.training import accuracy, fit
 
 TEST_TARGET = 0.95
-
-
-def _what(value) -> str:
-    if isinstance(value, tuple | list):
-        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"a {type(value).__name__}"
 
 
 def _network(sizes, seed, dropout=None):
@@ -147,7 +142,7 @@ def learner_early_stopping(f, problem, sizes, dropout, lr, lam, epochs, patience
         return None
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise CourseError("train_with_early_stopping must return two things, (best_epoch, "
-                          f"val_losses); it returned {_what(result)}.")
+                          f"val_losses); it returned {kind_of(result)}.")
     best_epoch, val_losses = result
     return {"best epoch": best_epoch,
             "validation losses": np.asarray(val_losses, dtype=float).reshape(-1),
@@ -209,7 +204,7 @@ def learner_digits(f, seed):
         return None
     if not isinstance(net, Sequential):
         raise CourseError(f"train_digits must return the trained network (a Sequential); it "
-                          f"returned {_what(net)}.")
+                          f"returned {kind_of(net)}.")
     if net.n_inputs != 64 or net.n_outputs != 10:
         raise CourseError(f"The network must take the 64 pixels and give 10 outputs, one per "
                           f"digit; yours has {net.n_inputs} inputs and {net.n_outputs} outputs.")
