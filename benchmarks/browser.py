@@ -1,7 +1,8 @@
 """How fast a widget answers in the browser: from a key press on a slider to the painted picture.
 
 A private JupyterLab server (see tests/browser_support.py) serves one notebook with every app of
-the course; Chromium (Debian's, driven by Playwright) runs it at 1440×900. For each app a slider
+the course, with a learner's JupyterLab settings (cells out of view are not painted); Chromium
+(Debian's, driven by Playwright) runs it at 1440×900. For each app a slider
 handle gets the focus and ArrowRight / ArrowLeft is pressed MEASURED times; each time the page
 measures, from the keydown event's time stamp, until the picture's new PNG has been decoded and
 the next frame painted (requestAnimationFrame after img.decode()). Reported: the median and the
@@ -10,7 +11,7 @@ slowest of the presses, per app, in milliseconds.
 Target: median ≤ 60 ms per app on 2 cores. (benchmarks/widgets.py measures the kernel's share.)
 
 The first row is a reference: a bare slider that swaps two ready-made PNGs of the same size as an
-app's picture, with nothing computed or drawn in the kernel. Its time is what JupyterLab, the
+app's picture, shown the apps' way (a `data:` URL), with nothing computed or drawn in the kernel. Its time is what JupyterLab, the
 kernel's messages and Chromium take on this machine for any widget; the last column is each app's
 median over the reference's, the part its own code adds.
 
@@ -44,6 +45,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas
 from matplotlib.figure import Figure as _Figure
 
 from nncourse.widgets.accessibility import APP_CLASS as _APP_CLASS, ControlNames as _Names
+from nncourse.widgets.base import png_url as _png_url
 
 
 def reference_app():
@@ -55,9 +57,9 @@ def reference_app():
         figure.add_subplot().plot([0, 1], [0, slope])
         buffer = _io.BytesIO()
         figure.savefig(buffer, format="png")
-        pictures.append(buffer.getvalue())
+        pictures.append(_png_url(buffer.getvalue()))
     slider = _widgets.FloatSlider(description="x", min=0, max=1, step=0.01)
-    image = _widgets.Image(format="png", value=pictures[0])
+    image = _widgets.Image(format="url", value=pictures[0])
     slider.observe(lambda change: setattr(image, "value", pictures[round(change.new * 100) % 2]),
                    names="value")
     picture = _widgets.Box([image])
@@ -133,7 +135,8 @@ def main() -> int:
         return 1
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        with running_jupyterlab(Path(folder), "bench.ipynb", cells()) as (base, token, _log):
+        with running_jupyterlab(Path(folder), "bench.ipynb", cells(),
+                                every_cell_rendered=False) as (base, token, _log):
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                      args=CHROMIUM_ARGS)

@@ -57,14 +57,17 @@ def write_notebook(path: Path, code) -> None:
     nbformat.write(nb, path)
 
 
-def lab_settings(settings_dir: Path) -> None:
-    """User settings that keep the news and update pop-ups away, and every cell of a notebook in
-    the page (JupyterLab otherwise leaves cells out of view unrendered)."""
+def lab_settings(settings_dir: Path, every_cell_rendered: bool = True) -> None:
+    """User settings that keep the news and update pop-ups away and, for a test that looks at
+    every cell, every cell of a notebook rendered (JupyterLab's default, "contentVisibility", leaves
+    cells out of view unpainted)."""
     notification = settings_dir / "@jupyterlab" / "apputils-extension"
     notification.mkdir(parents=True)
     (notification / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    if not every_cell_rendered:
+        return
     notebook = settings_dir / "@jupyterlab" / "notebook-extension"
     notebook.mkdir(parents=True)
     (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
@@ -79,9 +82,10 @@ def browser_executable():
 
 
 @contextlib.contextmanager
-def running_jupyterlab(tmp_path: Path, notebook_name: str, code):
+def running_jupyterlab(tmp_path: Path, notebook_name: str, code, every_cell_rendered: bool = True):
     """A JupyterLab server serving one notebook made of `code` (a cell, or a list of cells);
-    yields (base_url, token, log)."""
+    yields (base_url, token, log). `every_cell_rendered=False` keeps a learner's JupyterLab
+    defaults (cells out of view are not painted)."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     write_notebook(notebooks / notebook_name, code)
@@ -105,7 +109,7 @@ def running_jupyterlab(tmp_path: Path, notebook_name: str, code):
         {"ServerApp": {"jpserver_extensions": {"jupyter_lsp": False,
                                                "jupyter_server_terminals": False}}}
     ))
-    lab_settings(tmp_path / "settings")
+    lab_settings(tmp_path / "settings", every_cell_rendered)
 
     port, token = free_port(), token_hex(16)
     command = [

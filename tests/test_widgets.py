@@ -153,6 +153,14 @@ def test_app_displays_as_a_widget_with_a_picture_and_a_description_for_viewers_w
     assert app.image in app.displayed_widgets() and isinstance(app.image, widgets.Image)
 
 
+def test_the_picture_reaches_the_page_as_a_data_url_of_the_png():
+    app = neuron_explorer()
+    app.set(w1=1.5)
+    assert app.image.format == "url"
+    head, encoded = bytes(app.image.value).split(b",", 1)
+    assert head == b"data:image/png;base64" and base64.b64decode(encoded) == app.png
+
+
 def test_app_controls_sit_beside_or_above_the_picture_and_carry_accessible_names():
     app = training_playground()
     root = app.widget

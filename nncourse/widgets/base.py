@@ -3,8 +3,10 @@
 An app is a column of controls (sliders, drop-downs), a picture and a readout of the numbers.
 
 - The picture is ONE matplotlib `Figure`, made without pyplot, so nothing leaks into the
-  notebook's inline backend. It is rendered to PNG bytes shown in an `ipywidgets.Image`: no
-  matplotlib widget extension is needed, and a browser sees a new `<img>` each time.
+  notebook's inline backend. It is rendered to PNG bytes shown in an `ipywidgets.Image` as a
+  `data:` URL: no matplotlib widget extension is needed, and the page decodes each new picture
+  itself (a blob URL, the Image's default, costs a round trip to the browser's own process:
+  about 12 ms of each key press on 2 cores, see benchmarks/browser.py).
 - Redrawing is fast because most of the figure never changes: the axes, ticks, labels and static
   curves are drawn once and kept as a background; a change only restores that background and draws
   the few *dynamic* artists (a marker, a path, some bars) on top of it, then encodes the PNG.
@@ -61,6 +63,11 @@ def encode_png(canvas) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (PNG_SIGNATURE + _png_chunk(b"IHDR", header)
             + _png_chunk(b"IDAT", zlib.compress(memoryview(rows), 1)) + _png_chunk(b"IEND", b""))
+
+
+def png_url(png: bytes) -> bytes:
+    """PNG bytes as the `data:` URL an `ipywidgets.Image(format="url")` shows."""
+    return b"data:image/png;base64," + base64.b64encode(png)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -147,7 +154,7 @@ class App:
 
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png", layout={"width": f"{int(figsize[0] * dpi)}px"})
+        self.image = widgets.Image(format="url", layout={"width": f"{int(figsize[0] * dpi)}px"})
         self.readout = widgets.HTML()
         self.build(self.figure)
         self.widget = self._layout()
@@ -199,7 +206,7 @@ class App:
     def render(self) -> bytes:
         """Draw the figure and show it: its PNG bytes become the picture."""
         self.png = self.draw_png()
-        self.image.value = self.png
+        self.image.value = png_url(self.png)
         self.renders += 1
         return self.png
 

@@ -32,7 +32,7 @@ from nncourse.errors import CourseError
 from nncourse.losses import get_loss
 from nncourse.plots.numbers import format_number
 from nncourse.plots.style import BLUE, GREY, ORANGE, VERMILLION
-from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, button
+from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, button, png_url
 
 PHASES = ("forward", "loss", "backward", "gradients", "update")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -268,7 +268,8 @@ class SGDStepper(App):
         index = self.controls["step"].value
         frames = self._frames
         if index in frames:
-            self.png = self.image.value = frames[index]
+            self.png = frames[index]
+            self.image.value = png_url(self.png)
             self.renders += 1
         else:
             frames[index] = super().render()
