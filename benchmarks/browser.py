@@ -11,8 +11,9 @@ slowest of the presses, per app, in milliseconds.
 Target: median ≤ 60 ms per app on 2 cores. (benchmarks/widgets.py measures the kernel's share.)
 
 The first row is a reference: a bare slider that swaps two ready-made PNGs of the same size as an
-app's picture, shown the apps' way (a `data:` URL), with nothing computed or drawn in the kernel. Its time is what JupyterLab, the
-kernel's messages and Chromium take on this machine for any widget; the last column is each app's
+app's picture, shown the apps' way (a `data:` URL), with nothing computed or drawn in the kernel.
+Its time is what JupyterLab, the kernel's messages and Chromium take on this machine for any
+widget; the last column is each app's
 median over the reference's, the part its own code adds.
 
 Run: .venv/bin/python benchmarks/browser.py

@@ -7,7 +7,8 @@ Measured (median of several runs, milliseconds):
   at once, compared with a Python loop over grid points on a 21 × 21 grid, scaled up);
 - a descent path of 100 SGD steps;
 - drawing and PNG rendering of the network diagram, the decision boundary (200 × 200 grid) and
-  the loss landscape, and an in-place update of each, as a widget would do it.
+  the loss landscape. (The widgets draw their own pictures on a kept background: see
+  benchmarks/widgets.py.)
 
 Run: .venv/bin/python benchmarks/plots.py
 """
@@ -90,23 +91,16 @@ def main():
                  median_ms(lambda: descent_path(bowl, (-2.5, 1.5), lr=0.1,
                                                                                steps=100))))
 
-    diagram = draw_network(examples.network_3232(), x=examples.X_3232)
     rows.append(("network diagram 3-2-3-2: draw + PNG", median_ms(
         lambda: draw_network(examples.network_3232(), x=examples.X_3232).figure._repr_png_())))
-    rows.append(("network diagram: update + PNG", median_ms(
-        lambda: (diagram.update(x=examples.X_3232), diagram.figure._repr_png_()))))
-    boundary = draw_decision_boundary(moons_net, Xm, ym)
     rows.append(("decision boundary 200×200: draw + PNG", median_ms(
         lambda: draw_decision_boundary(moons_net, Xm, ym).figure._repr_png_())))
-    rows.append(("decision boundary: update + PNG", median_ms(
-        lambda: (boundary.update(), boundary.figure._repr_png_()))))
     surface = loss_surface(bowl, p1_range=(-3, 3), p2_range=(-2, 2))
-    landscape = draw_loss_landscape(surface, descent_path(bowl, (-2.5, 1.5), lr=0.1, steps=50))
     rows.append(("loss landscape contour: draw + PNG", median_ms(
         lambda: draw_loss_landscape(surface).figure._repr_png_())))
-    rows.append(("loss landscape: new path + PNG", median_ms(
-        lambda: (landscape.update_path(descent_path(bowl, (-2.5, 1.5), lr=0.15, steps=50)),
-                 landscape.figure._repr_png_()))))
+    rows.append(("loss landscape contour with a 50-step path: draw + PNG", median_ms(
+        lambda: draw_loss_landscape(surface, descent_path(bowl, (-2.5, 1.5), lr=0.15, steps=50))
+        .figure._repr_png_())))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'what':<{width}}  median ms")

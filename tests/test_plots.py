@@ -109,14 +109,14 @@ def test_network_diagram_shows_the_trace_and_gradients():
         draw_network(mlp([2, 2, 1]), show="gradients")
 
 
-def test_network_diagram_updates_in_place_and_abridges_big_layers():
+def test_network_diagram_draws_the_weights_as_they_are_and_abridges_big_layers():
     net = examples.network_321()
+    net.layers[0].W[0, 0] = -1.0
     diagram = draw_network(net)
     line = diagram.edges[0].line
-    net.layers[0].W[0, 0] = -1.0
-    diagram.update()
-    assert diagram.edges[0].line is line and line.get_linestyle() == "--"
+    assert line.get_linestyle() == "--"
     assert line.get_linewidth() == max(e.line.get_linewidth() for e in diagram.edges)
+    assert not hasattr(diagram, "update")  # after training, the diagram is drawn again
 
     big = mlp([2, 64, 32, 3])
     diagram = draw_network(big, max_nodes=8)
@@ -145,10 +145,11 @@ def test_decision_boundary_image_is_the_models_prediction_on_the_grid():
     assert {s.get_label() for s in boundary.scatters} == {"class 0", "class 1"}
     assert_labelled(boundary.ax)
 
-    net.layers[1].W[...] *= -1  # swap the classes
-    boundary.update()
-    np.testing.assert_array_equal(boundary.image.get_array(),
-                                  net.predict_classes(grid).reshape(40, 40))
+    net.layers[1].W[...] *= -1  # new weights: drawn again, the picture follows them
+    swapped = draw_decision_boundary(net, X, y, resolution=40)
+    now = net.predict_classes(grid).reshape(40, 40)
+    assert (now != expected).mean() > 0.5
+    np.testing.assert_array_equal(swapped.image.get_array(), now)
 
 
 def test_decision_boundary_of_a_hidden_neuron_and_of_a_single_output():
@@ -298,8 +299,8 @@ def test_landscape_figures_draw_the_path_data():
         assert line.get_label() == path.label
     assert "diverges" in landscape.path_lines[2].get_label()
     assert_labelled(landscape.ax)
-    landscape.update_path(paths[1])
-    assert len(landscape.path_lines) == 1
+    assert len(draw_loss_landscape(surface, paths[1]).path_lines) == 1
+    assert draw_loss_landscape(surface).path_lines == []
 
     fig = plot_loss_landscape(surface, paths[1].points, kind="surface")
     ax = fig.axes[0]

@@ -1,11 +1,10 @@
 """Figures of the course, drawn with matplotlib alone.
 
 Every `plot_…` function returns a Figure and accepts an Axes (`ax=`) to draw into. A `draw_…`
-function returns the figure's artists; where a drawn figure changes with new data its `update(…)`
-moves the lines in place (the live training curves during `fit`, a network diagram after a
-training step, a decision boundary for new weights, a landscape's path). The widgets draw their
-own pictures on a kept background (`nncourse.widgets.base`), with this package's style and
-number formatter.
+function returns the figure's artists, drawn from the model as it is: after more training, draw
+again. Only the live training curves move in place during `fit` (`TrainingCurves.update`). The
+widgets draw their own pictures on a kept background (`nncourse.widgets.base`), with this
+package's style and number formatter.
 
 - `activation_curves`: activations and their derivatives side by side
 - `network_diagram`: neurons and weighted connections, with z and a of a forward pass

@@ -100,7 +100,8 @@ def class_colormap(n_classes: int):
 
 
 class DecisionBoundary:
-    """The artists of a decision-boundary plot; `update(...)` redraws them in place.
+    """The artists of a decision-boundary plot, drawn for the model's weights as they are (draw
+    again after more training).
 
     Attributes: `figure`, `ax`, `image` (AxesImage whose data is the grid's values), `contour`
     (boundary lines), `scatters` (one per class), `xx`, `yy`, `values_grid`.
@@ -136,7 +137,8 @@ class DecisionBoundary:
         ax.set_xlabel("feature x₁")
         ax.set_ylabel("feature x₂")
         ax.grid(False)
-        self.update()
+        self._draw_values()
+        self._set_title()
 
     def _style_image(self):
         if self.neuron is None and self.values == "class":
@@ -147,11 +149,8 @@ class DecisionBoundary:
             self.image.set_cmap(ACTIVATION_CMAP if self.neuron is not None else OUTPUT_CMAP)
             self.image.set_alpha(0.6)
 
-    @styled
-    def update(self, net=None, X=None, y=None):
-        """Recompute the image and boundary for new weights (and, optionally, new data)."""
-        if net is not None:
-            self.net = net
+    def _draw_values(self):
+        """The grid's image and the boundary line, from the model's predictions."""
         image, z = grid_values(self.net, self.xx, self.yy, self.neuron, self.values)
         self.values_grid = image
         self.image.set_data(image)
@@ -163,19 +162,8 @@ class DecisionBoundary:
                 low, high = low - 0.5, high + 0.5
             self.image.set_clim(low, high)
         self._draw_boundary(image, z)
-        if X is not None:
-            X = np.asarray(X, dtype=float)
-            labels = (np.zeros(len(X), dtype=int) if y is None
-                      else np.asarray(y).astype(int).reshape(-1))
-            for k, scatter in enumerate(self.scatters):
-                scatter.set_offsets(X[labels == k].reshape(-1, 2))
-        self._set_title()
-        return self
 
     def _draw_boundary(self, image, z):
-        if self.contour is not None:
-            self.contour.remove()
-            self.contour = None
         if z is not None:
             field, levels = z, [0.0]
         elif self.values == "output":

@@ -535,13 +535,13 @@ def inside_prefix(points, surface):
 
 
 class LossLandscape:
-    """The artists of a loss landscape; `update_path(path)` redraws only the path(s).
+    """The artists of a loss landscape and of the optimiser path(s) drawn on it.
 
     Attributes: `figure`, `ax`, `kind`, `surface`, `filled` (contourf or 3-D surface), `lines`
     (contour lines), `path_lines` (one Line2D per path), `start_markers`, `end_markers`.
     """
 
-    def __init__(self, surface: LossSurface, ax, kind="contour", levels=25):
+    def __init__(self, surface: LossSurface, ax, kind="contour", levels=25, path=None):
         if kind not in ("contour", "surface"):
             raise CourseError(f'kind must be "contour" or "surface"; got {kind!r}.')
         self.surface, self.ax, self.figure, self.kind = surface, ax, ax.figure, kind
@@ -578,13 +578,10 @@ class LossLandscape:
         ax.set_xlabel(surface.p1_label)
         ax.set_ylabel(surface.p2_label)
         ax.set_title(surface.title)
+        self._draw_paths(path)
 
-    @styled
-    def update_path(self, path=None):
-        """Replace the drawn path(s): a DescentPath, a (k, 2) array, or a list of them."""
-        for artist in self.path_lines + self.start_markers + self.end_markers:
-            artist.remove()
-        self.path_lines, self.start_markers, self.end_markers = [], [], []
+    def _draw_paths(self, path):
+        """The path(s): a DescentPath, a (k, 2) array, or a list of them (None: no path)."""
         for k, (points, _losses, label) in enumerate(as_paths(path)):
             style = series_style(k)
             colour = ["white", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442"][k % 5]
@@ -623,7 +620,6 @@ class LossLandscape:
                                ncols=min(len(handles), 2), title=title, fontsize=10)
             else:
                 self.ax.legend(loc="upper right", framealpha=0.9, title=title)
-        return self
 
 
 @styled
@@ -633,9 +629,7 @@ def draw_loss_landscape(surface: LossSurface, path=None, *, kind: str = "contour
     with optional optimiser path(s) on it; returns the LossLandscape artists."""
     fig, ax = figure_and_axes(ax, (7.5, 6.0) if kind == "contour" else (8.0, 6.5),
                               projection="3d" if kind == "surface" else None)
-    landscape = LossLandscape(surface, ax, kind, levels)
-    landscape.update_path(path)
-    return landscape
+    return LossLandscape(surface, ax, kind, levels, path)
 
 
 def plot_loss_landscape(surface: LossSurface, path=None, *, kind: str = "contour", ax=None,

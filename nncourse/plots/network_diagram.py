@@ -89,7 +89,8 @@ def subscript(i: int) -> str:
 
 
 class NetworkDiagram:
-    """The artists of a network diagram; `update(...)` restyles them in place.
+    """The artists of a network diagram, drawn for the network's weights (or gradients) and last
+    forward pass as they are (draw again after a training step).
 
     Attributes: `figure`, `ax`, `edges` (list of Edge, one per drawn weight), `nodes` (list per
     column of Circle patches), `node_texts`, `bias_texts`, `mappable` (for the colour bar),
@@ -119,7 +120,8 @@ class NetworkDiagram:
         self._draw_edges()
         self._draw_nodes()
         self._finish_axes()
-        self.update()
+        self._restyle_edges()
+        self._relabel_nodes()
 
     # ------------------------------------------------------------ layout
     def _column_positions(self, column, n):
@@ -222,28 +224,6 @@ class NetworkDiagram:
             return layer.b, "b"
         return layer.db, "∂L/∂b"
 
-    @styled
-    def update(self, net=None, *, x=None, y=None, loss=None, show=None):
-        """Restyle the diagram for new weights (same architecture), a new input or a new view.
-
-        x: run the engine's forward pass on this one sample and show z and a on the neurons;
-        y, loss: also run backward, so that `show="gradients"` has gradients to show.
-        """
-        if net is not None:
-            if [net.n_inputs] + [layer.n_neurons for layer in net.layers] != self.sizes:
-                raise CourseError(f"The diagram was drawn for layer sizes {self.sizes}; "
-                                  "draw a new diagram for a network of another shape.")
-            self.net = net
-        if show is not None:
-            if show not in ("weights", "gradients"):
-                raise CourseError(f'show must be "weights" or "gradients"; got {show!r}.')
-            self.show = show
-        if x is not None:
-            run_pass(self.net, x, y, loss)
-        self._restyle_edges()
-        self._relabel_nodes()
-        return self
-
     def _restyle_edges(self):
         values = self.edge_values()
         largest = float(np.max(np.abs(values))) if values.size else 0.0
@@ -316,7 +296,7 @@ def run_pass(net, x, y=None, loss=None):
 @styled
 def draw_network(net, ax=None, *, show="weights", x=None, y=None, loss=None, values=None,
                  max_nodes: int = 10, edge_labels=None, show_bias: bool = True) -> NetworkDiagram:
-    """Draw `net` and return its `NetworkDiagram` (artists plus `update`).
+    """Draw `net` and return its `NetworkDiagram` (its artists).
 
     show: "weights" or "gradients"; x: one input sample, whose z and a are shown on the neurons
     (values defaults to "both" when x is given); y and loss: also run backward for the gradients.
