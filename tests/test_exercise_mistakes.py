@@ -239,7 +239,17 @@ def test_a_mistake_that_equals_the_right_answer_on_a_case_is_not_named_there():
     assert result.n_passed < result.n_cases == len(exercise.all_cases())
 
 
-# ------------------------------------------------------------------ shape errors in words
+# ------------------------------------------------------------------ a wrong number of results
+
+@pytest.mark.parametrize("exercise_id, answer, expected", [
+    ("05-dense_backward", lambda X, W, dZ: (dZ @ W.T, X.T @ dZ),
+     "dense_backward must return three arrays, (dX, dW, db); it returned a tuple of 2 items."),
+    ("06-momentum_step", lambda *args: [1.0],
+     "momentum_step must return two values, (w, velocity); it returned a list of 1 item."),
+])
+def test_a_wrong_number_of_results_is_named_with_what_was_expected(exercise_id, answer, expected):
+    text = format_result(evaluate(exercise_id, answer))
+    assert expected in text, text
 
 def test_a_shape_error_in_the_learners_product_is_explained_in_words():
     def dense_backward(X, W, dZ):

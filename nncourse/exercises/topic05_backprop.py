@@ -24,7 +24,7 @@ from nncourse.data import blobs, xor
 from nncourse.errors import CourseError
 from nncourse.examples import LR_321, WEIGHTS_321, X_321, Y_321, named_weights_321
 from nncourse.exercises import register
-from nncourse.exercises.words import kind_of
+from nncourse.exercises.words import kind_of, returned_items
 from nncourse.exercises.shapes import call_explaining_shapes
 from nncourse.grading.spec import Case, Exercise, GradientCheck, Mistake
 from nncourse.layers import Dense
@@ -50,10 +50,7 @@ def _named_gradients(result, function_name: str = "dense_backward"):
     """The learner's (dX, dW, db) as a dict, so that a message names the wrong one."""
     if result is None:
         return None
-    if not isinstance(result, tuple | list) or len(result) != 3:
-        raise CourseError(f"{function_name} must return three arrays, (dX, dW, db); it returned "
-                          f"{kind_of(result)}.")
-    return dict(zip(GRAD_NAMES, result))
+    return returned_items(result, function_name, GRAD_NAMES, "arrays")
 
 
 def _hidden_layer_321():

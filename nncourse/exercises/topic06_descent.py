@@ -16,7 +16,7 @@ import numpy as np
 
 from nncourse.errors import CourseError
 from nncourse.exercises import register
-from nncourse.exercises.words import kind_of
+from nncourse.exercises.words import kind_of, returned_items
 from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.optim import SGD, Adam, Momentum
 
@@ -100,11 +100,8 @@ def _named_pair(result, names: tuple[str, ...], function: str):
     """The learner's tuple as a dict, so that a message says which of the values is wrong."""
     if result is None:
         return None
-    if not isinstance(result, tuple | list) or len(result) != len(names):
-        raise CourseError(f"{function} must return {len(names)} values, "
-                          f"({', '.join(names)}); it returned {kind_of(result)}.")
     return {name: np.asarray(value, dtype=float) if isinstance(value, list) else value
-            for name, value in zip(names, result)}
+            for name, value in returned_items(result, function, names, "values").items()}
 
 
 def _random_momentum(rng: np.random.Generator):

@@ -20,7 +20,7 @@ from nncourse.data import and_gate, xor
 from nncourse.data import standardize as engine_standardize
 from nncourse.errors import CourseError
 from nncourse.exercises import register
-from nncourse.exercises.words import kind_of
+from nncourse.exercises.words import kind_of, returned_items
 from nncourse.exercises.shapes import call_explaining_shapes
 from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.network import Sequential, mlp
@@ -127,12 +127,10 @@ def learner_standardize(f, X_train, X_test):
     result = f["standardize"](X_train, X_test)
     if result is None:
         return None
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise CourseError(f"standardize must return two arrays, (X_train_std, X_test_std); it "
-                          f"returned {kind_of(result)}.")
+    items = returned_items(result, "standardize", ("X_train_std", "X_test_std"), "arrays")
     with np.errstate(all="ignore"):
         return {name: np.asarray(value, dtype=float) if isinstance(value, list) else value
-                for name, value in zip(STD_NAMES, result)}
+                for name, value in zip(STD_NAMES, items.values())}
 
 
 def _random_standardize(rng: np.random.Generator):
@@ -244,10 +242,7 @@ def learner_train(f, data, epochs, lr, seed):
     result = f["train"](X.copy(), y.copy(), epochs, lr, seed)
     if result is None:
         return None
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise CourseError(f"train must return two things, (network, losses); it returned "
-                          f"{kind_of(result)}.")
-    network, losses = result
+    network, losses = returned_items(result, "train", ("network", "losses")).values()
     if not isinstance(network, Sequential):
         raise CourseError(f"The first thing train returns must be the trained network (a "
                           f"Sequential); it is {kind_of(network)}.")
@@ -348,10 +343,7 @@ def learner_capstone(f, seed):
                                     np.random.default_rng(seed))
     if result is None:
         return None
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise CourseError(f"train_tabular must return two things, (params, losses); it returned "
-                          f"{kind_of(result)}.")
-    params, losses = result
+    params, losses = returned_items(result, "train_tabular", ("params", "losses")).values()
     if not isinstance(params, tuple | list) or not all(
             isinstance(p, tuple | list) and len(p) == 2 for p in params):
         raise CourseError("params must be a list of (W, b) pairs, one per layer, input first.")

@@ -24,7 +24,7 @@ from nncourse.dropout import Dropout
 from nncourse.early_stopping import EarlyStopping
 from nncourse.errors import CourseError
 from nncourse.exercises import register
-from nncourse.exercises.words import kind_of
+from nncourse.exercises.words import kind_of, returned_items
 from nncourse.grading.spec import Case, Exercise
 from nncourse.layers import Dense
 from nncourse.network import Sequential
@@ -140,10 +140,8 @@ def learner_early_stopping(f, problem, sizes, dropout, lr, lam, epochs, patience
                                             epochs, patience)
     if result is None:
         return None
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        raise CourseError("train_with_early_stopping must return two things, (best_epoch, "
-                          f"val_losses); it returned {kind_of(result)}.")
-    best_epoch, val_losses = result
+    best_epoch, val_losses = returned_items(result, "train_with_early_stopping",
+                                            ("best_epoch", "val_losses")).values()
     return {"best epoch": best_epoch,
             "validation losses": np.asarray(val_losses, dtype=float).reshape(-1),
             "weights after training": net.get_weights()}
