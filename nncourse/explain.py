@@ -392,12 +392,25 @@ class Calculation:
         return ("Backward pass: the error signal δ of each neuron", items)
 
     # ----------------------------------------------------------- updates
+    def update_item(self, name, old, new, lr, frozen, factors):
+        """One parameter's step, "w ← w − η·δ·x = old − η·(…)·(…) = new" (+ in the textbook's
+        notation), its factors given as (symbol, number) pairs; a frozen parameter is only named
+        with its value, since no step changes it."""
+        n = self.n
+        if frozen:
+            return ("eq", f"{name} = {n.num(old, True)}\\text{{ (frozen: held fixed)}}")
+        op = "+" if self.textbook else "-"
+        symbols = " \\cdot ".join(symbol for symbol, _ in factors)
+        numbers = " \\cdot ".join(number for _, number in factors)
+        return ("eq", f"{name} \\leftarrow {name} {op} \\eta \\cdot {symbols} = "
+                      f"{n.num(old, True)} {op} {n.num(lr, True)} \\cdot {numbers} = "
+                      f"{n.num(new)}")
+
     def update_section(self, lr):
         n = self.n
         params = [p.copy() for p in self.net.parameters()]
         SGD(lr).step(params, self.net.gradients())  # the engine's optimiser: p ← p − η·∂L/∂p
         new = params
-        op = "+" if self.textbook else "-"
         items = []
         if self.textbook:
             items.append(("note", "w ← w + η·δⱼ·(input to j) and θⱼ ← θⱼ + η·δⱼ. "
@@ -416,31 +429,18 @@ class Calculation:
             for j in range(layer.n_neurons):
                 nj = self.numbers[c][j]
                 d = self.delta(layer.dz[0, j])
+                delta = f"\\delta_{{{nj}}}"
                 for i in range(layer.n_inputs):
                     ni = self.numbers[c - 1][i]
-                    w = sym("w", ni, nj)
-                    if "W" in layer.frozen:  # held fixed: no step to write out
-                        items.append(("eq", f"{w} = {n.num(layer.W[i, j], True)}"
-                                            "\\text{ (frozen: held fixed)}"))
-                    else:
-                        items.append(("eq", f"{w} \\leftarrow {w} {op} \\eta \\cdot "
-                                            f"\\delta_{{{nj}}} \\cdot {self.unit(c - 1, i)} = "
-                                            f"{n.num(layer.W[i, j], True)} {op} "
-                                            f"{n.num(lr, True)} \\cdot {n.factor(d)} \\cdot "
-                                            f"{n.factor(inputs[i], given=c == 1)} = "
-                                            f"{n.num(W_new[i, j])}"))
+                    items.append(self.update_item(
+                        sym("w", ni, nj), layer.W[i, j], W_new[i, j], lr, "W" in layer.frozen,
+                        [(delta, n.factor(d)),
+                         (self.unit(c - 1, i), n.factor(inputs[i], given=c == 1))]))
                     key = f"w{index(ni, nj)}"
                     self.values[key] = float(layer.W[i, j])
                     self.values[f"new {key}"] = float(W_new[i, j])
-                b = sym(self.bias, nj)
-                if "b" in layer.frozen:  # held fixed: no step to write out
-                    items.append(("eq", f"{b} = {n.num(layer.b[j], True)}"
-                                        "\\text{ (frozen: held fixed)}"))
-                else:
-                    items.append(("eq", f"{b} \\leftarrow {b} {op} \\eta \\cdot \\delta_{{{nj}}} = "
-                                        f"{n.num(layer.b[j], True)} {op} {n.num(lr, True)} \\cdot "
-                                        f"{n.factor(d)} = "
-                                        f"{n.num(b_new[j])}"))
+                items.append(self.update_item(sym(self.bias, nj), layer.b[j], b_new[j], lr,
+                                              "b" in layer.frozen, [(delta, n.factor(d))]))
                 key = f"{'θ' if self.textbook else 'b'}{nj}"
                 self.values[key] = float(layer.b[j])
                 self.values[f"new {key}"] = float(b_new[j])
