@@ -46,6 +46,8 @@ class Value:
         The number computed in the forward pass.
     grad : float
         d(output)/d(this value), filled in by `backward()` called on the output.
+    grad_of : Value or None
+        The output whose `backward()` filled in `grad` (None before any backward pass).
     label : str
         A name to show in drawings and error messages (``"w14"``, ``"o6"``).
     op : str
@@ -66,6 +68,7 @@ class Value:
             raise CourseError(f"A Value must be a finite number, got {data}.")
         self.data = data
         self.grad = 0.0
+        self.grad_of = None
         self.label = label
         self.op = op
         self.parents = tuple(parents)
@@ -267,6 +270,7 @@ class Value:
         order = self.graph()
         for node in order:
             node.grad = 0.0
+            node.grad_of = self
         self.grad = 1.0
         for node in reversed(order):
             for parent, local_grad in zip(node.parents, node.local_grads):

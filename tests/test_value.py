@@ -246,6 +246,28 @@ def test_drawing_shows_every_value_with_its_numbers():
             assert abs(x1 - x2) >= BOX_WIDTH or abs(y1 - y2) >= BOX_HEIGHT
 
 
+def test_the_title_names_the_value_whose_backward_filled_the_gradients():
+    x, w = Value(2.0, "x"), Value(-1.5, "w")
+    z = (x * w).tanh()
+    z.label = "z"
+    loss = (z - 1.0) ** 2
+    loss.label = "L"
+    assert "grad: 0 until backward() runs" in draw_graph(z).axes[0].get_title()
+    loss.backward()
+    assert z.grad_of is loss and x.grad_of is loss
+    assert draw_graph(z).axes[0].get_title().endswith("(grad = ∂L/∂value)")
+    z.backward()  # now the gradients are those of z
+    assert draw_graph(z).axes[0].get_title().endswith("(grad = ∂z/∂value)")
+    loss.label = "loss"
+    loss.backward()
+    assert draw_graph(x * w).axes[0].get_title().endswith("(grad: 0 until backward() runs)")
+    assert draw_graph(z).axes[0].get_title().endswith("(grad = ∂loss/∂value)")
+    loss.label = ""
+    loss.backward()
+    title = draw_graph(z).axes[0].get_title()
+    assert title.endswith(f"(grad = ∂(the value {loss.data:.4g})/∂value)")
+
+
 def test_drawing_without_gradients_into_a_given_axes():
     x = Value(2.0, "x")
     y = (x * x + 3 * x).tanh()

@@ -221,9 +221,18 @@ def draw_graph(value: Value, ax=None, show_grad: bool = True, title: str | None 
         title += f" from {', '.join(cut)}" if cut else ""
         title += f": {len(order)} values"
         if show_grad:
-            title += " (grad = ∂" + name + "/∂value)"
+            title += f" ({grad_meaning(value)})"
     ax.set_title(title, fontsize=12)
     return fig
+
+
+def grad_meaning(value: Value) -> str:
+    """What the drawn `grad` numbers are: "grad = ∂L/∂value", after `L.backward()`."""
+    root = value.grad_of
+    if root is None:
+        return "grad: 0 until backward() runs"
+    name = root.label or ("this output" if root is value else f"the value {root.data:.4g}")
+    return f"grad = ∂({name})/∂value" if " " in name else f"grad = ∂{name}/∂value"
 
 
 def _arrow(ax, start, end) -> None:
