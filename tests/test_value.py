@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 from nncourse import examples
 from nncourse.errors import CourseError
 from nncourse.examples import scalar_network_321
+from nncourse.plots.numbers import format_number
 from nncourse.plots.value_graph import (
-    BOX_HEIGHT, BOX_WIDTH, OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, format_number, piece,
+    BOX_HEIGHT, BOX_WIDTH, OP_TEXT_GID, VALUE_TEXT_GID, draw_graph, piece,
 )
 from nncourse.value import Value
 
@@ -235,7 +236,7 @@ def test_drawing_shows_every_value_with_its_numbers():
     assert sorted(op_texts).count("σ") == 3
     theta6 = params["θ6"]
     assert "θ6\ndata 0.1\ngrad \u22120.1312" in value_texts
-    assert f"L\ndata {format_number(loss.data)}\ngrad 1" in value_texts
+    assert f"L\ndata {format_number(loss.data, significant=4)}\ngrad 1" in value_texts
     assert "o6\ndata 0.4739\ngrad \u22120.5261" in value_texts
     assert theta6.grad == pytest.approx(-0.1312, abs=5e-5)
     assert "Computational graph of L" in ax.get_title()

@@ -42,6 +42,14 @@ def test_format_number_gives_short_rounded_text(value, text):
     assert format_number(value) == text
 
 
+@pytest.mark.parametrize("value, text", [
+    (0.00021774, "0.0002177"), (-0.131204, "−0.1312"), (1.0, "1"), (-0.0, "0"),
+    (-0.00004, "−4e-05"), (123456.0, "1.235e+05"),
+])
+def test_format_number_with_significant_digits_keeps_tiny_gradients_readable(value, text):
+    assert format_number(value, significant=4) == text
+
+
 # ---------------------------------------------------------------------------- neuron
 
 def test_neuron_weight_slider_updates_readout_marker_bars_and_picture():

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nncourse.errors import CourseError
+from nncourse.plots.numbers import format_number
 from nncourse.plots.style import new_figure
 from nncourse.value import Value
 
@@ -54,20 +55,12 @@ VALUE_TEXT_GID = "value-node"
 OP_TEXT_GID = "operation-node"
 
 
-def format_number(x: float) -> str:
-    """A number as shown in a box: four significant digits and a true minus sign (−0.1312)."""
-    text = f"{x:.4g}"
-    if text == "-0":
-        return "0"
-    return "\u2212" + text[1:] if text.startswith("-") else text
-
-
 def node_text(value: Value, show_grad: bool = True) -> str:
     """The text of one value's box: label, data and gradient on separate lines."""
     lines = [value.label] if value.label else []
-    lines.append(f"data {format_number(value.data)}")
+    lines.append(f"data {format_number(value.data, significant=4)}")
     if show_grad:
-        lines.append(f"grad {format_number(value.grad)}")
+        lines.append(f"grad {format_number(value.grad, significant=4)}")
     return "\n".join(lines)
 
 
