@@ -87,8 +87,13 @@ def run_lab(folder: str | Path | None = None, browser: bool = True,
           f"/lab/tree/{FIRST_LESSON}?token=…")
     print("To stop the server: press Ctrl-C in this terminal, then answer y (or press Ctrl-C "
           "twice).", flush=True)
+    command, env = lab_command(root, browser, port), lab_environment()
+    if os.name == "posix":  # JupyterLab takes this process's place: a signal that stops
+        sys.stdout.flush()  # `nncourse lab` (the terminal closing, a kill) stops the server
+        sys.stderr.flush()
+        os.execve(command[0], command, env)
     try:
-        return subprocess.call(lab_command(root, browser, port), env=lab_environment())
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
 

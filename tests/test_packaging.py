@@ -135,11 +135,14 @@ def test_nncourse_lab_copies_the_course_and_serves_lesson_00(installed, tmp_path
             schema = json.load(reply)["schema"]["properties"]
         assert schema["fetchNews"]["default"] == "false"  # no "Jupyter news" pop-up
     finally:
-        server.terminate()
+        server.terminate()  # as when the terminal closes: `nncourse lab` is told to stop
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+    # the JupyterLab server stopped with it: nothing is left listening on the port
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "JupyterLab outlived nncourse lab"
     printed = "".join(lines)
     assert "Copied" in printed and "Ctrl-C" in printed
     assert (tmp_path / "my-course/lessons/00_start_here.ipynb").is_file()
