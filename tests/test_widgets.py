@@ -598,6 +598,46 @@ def test_sgd_stepper_writes_out_the_engines_numbers_step_by_step():
         format_number(new_w46) == "−0.2608"
 
 
+def test_a_pasted_label_looks_like_the_text_it_stands_for_and_is_drawn_once():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from nncourse.widgets.pasted_text import PastedText
+
+    def picture(use_paste: bool, text="a 0.3318\nδ −0.0087"):
+        figure = Figure(figsize=(3, 2), dpi=80)
+        canvas = FigureCanvasAgg(figure)
+        ax = figure.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, 3)
+        ax.set_ylim(0, 2)
+        ax.set_axis_off()
+        if use_paste:
+            label = PastedText(ax, (1.5, 1.5), fontsize=8)
+            label.set_text(text)
+            label.set_text("something else")
+            label.set_text(text)
+            assert len(label._pictures) == 2 and label.get_text() == text
+        else:
+            ax.text(1.5, 1.5, text, ha="center", va="top", fontsize=8, color="#111111")
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[:, :, :3].astype(int)
+
+    pasted, drawn = picture(True), picture(False)
+    ink = (drawn < 128).any(axis=2)
+    pasted_ink = (pasted < 128).any(axis=2)
+    assert ink.sum() > 100 and pasted_ink.sum() == pytest.approx(ink.sum(), rel=0.1)
+    rows, columns = np.nonzero(ink)
+    pasted_rows, pasted_columns = np.nonzero(pasted_ink)
+    # the same place, to the pixel: the label's top centre is the anchor
+    assert abs(pasted_rows.min() - rows.min()) <= 1
+    assert abs(pasted_columns.mean() - columns.mean()) <= 1
+    # and the same glyphs, the right way up: pixels of the two pictures mostly agree
+    box = (slice(rows.min(), rows.max() + 1), slice(columns.min(), columns.max() + 1))
+    assert np.abs(pasted[box] - drawn[box]).mean() < 10
+    with pytest.raises(CourseError, match="larger than"):
+        picture(True, "a very long label " * 10)
+
+
 def test_sgd_stepper_highlights_and_walks_back_and_forth():
     from nncourse.widgets import sgd_stepper
 

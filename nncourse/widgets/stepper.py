@@ -33,6 +33,7 @@ from nncourse.losses import get_loss
 from nncourse.plots.numbers import format_number
 from nncourse.plots.style import BLUE, GREY, ORANGE, VERMILLION
 from nncourse.widgets.base import CONTROL_LAYOUT, CONTROL_STYLE, App, button, png_url
+from nncourse.widgets.pasted_text import PastedText
 
 PHASES = ("forward", "loss", "backward", "gradients", "update")
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -218,8 +219,9 @@ class SGDStepper(App):
         top = max(self.sizes)
         self.position = {}
         for c, numbers in enumerate(self.numbers):
+            gap = top / len(numbers)  # a shorter column spreads out: room for the values below
             for i, number in enumerate(numbers):
-                self.position[number] = (c * 2.2, (len(numbers) - 1) / 2 - i)
+                self.position[number] = (c * 2.2, ((len(numbers) - 1) / 2 - i) * gap)
         self.edges = [(i, j) for c in range(columns - 1) for j in self.numbers[c + 1]
                       for i in self.numbers[c]]
         ax.add_collection(LineCollection([[self.position[i], self.position[j]]
@@ -240,10 +242,12 @@ class SGDStepper(App):
         for i, number in enumerate(self.numbers[0]):  # the inputs never change: background
             px, py = self.position[number]
             ax.text(px, py - 0.36, f"x {_n(self.x[i])}", ha="center", va="top", fontsize=8)
-        self.value_texts = {number: ax.text(*self.position[number] - np.array([0, 0.36]), "",
-                                            ha="center", va="top", fontsize=8, zorder=5)
+        # the values under the neurons: each label is drawn once and pasted when it comes back
+        self.value_texts = {number: PastedText(ax, self.position[number] - np.array([0, 0.36]),
+                                               fontsize=8)
                             for numbers in self.numbers[1:] for number in numbers}
-        self.dynamic(self.edge_highlight, self.node_highlight, *self.value_texts.values())
+        self.dynamic(self.edge_highlight, self.node_highlight,
+                     *(text.image for text in self.value_texts.values()))
         names = ["inputs"] + [layer.activation.name for layer in self.layers]
         for c, name in enumerate(names):
             ax.text(c * 2.2, (top - 1) / 2 + 0.55, name, ha="center", va="bottom", fontsize=9,
