@@ -287,7 +287,7 @@ class SGDStepper(App):
     def _draw_ahead_later(self) -> None:
         """Ask the kernel's event loop to draw one not yet drawn step near the current one, a
         moment from now: it runs only while no message from the browser is waiting, one frame at
-        a time (~30 ms each), and asks again until every step is drawn. Outside a running event
+        a time (10–20 ms each), and asks again until every step is drawn. Outside a running event
         loop (a script, a test) steps are drawn when visited."""
         if self.__dict__.get("_ahead_pending"):
             return
