@@ -16,21 +16,31 @@ Its time is what JupyterLab, the kernel's messages and Chromium take on this mac
 widget; the last column is each app's
 median over the reference's, the part its own code adds.
 
+A last line measures the same swap without JupyterLab: a bare page with a range input, whose
+value goes over a WebSocket to a small Python (tornado) server that answers with the other PNG.
+It is what Chromium, a round trip to Python and the decoding and painting of the picture cost
+on this machine; the reference's excess over it is JupyterLab's and the kernel's share.
+
 Run: .venv/bin/python benchmarks/browser.py
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import io
 import re
 import statistics
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from browser_support import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, KERNEL_READY_JS, STEP_TIMEOUT_MS, running_jupyterlab,
+    CHROMIUM, CHROMIUM_ARGS, KERNEL_READY_JS, STEP_TIMEOUT_MS, free_port, running_jupyterlab,
 )
 
 TARGET_MS = 60.0
@@ -128,6 +138,79 @@ def measure(page, app, slider_name) -> list:
     return times
 
 
+BARE_PAGE = """<!doctype html><html><body>
+<input id="slider" type="range" min="0" max="100" value="0" style="width: 400px"><br>
+<img id="picture" src="{first}">
+<script>
+const socket = new WebSocket(`ws://${{location.host}}/swap`);
+const slider = document.getElementById("slider"), picture = document.getElementById("picture");
+slider.addEventListener("input", () => socket.send(slider.value));
+socket.onmessage = event => {{ picture.src = event.data; }};
+</script></body></html>"""
+
+
+def two_png_urls() -> list:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    urls = []
+    for slope in (1, 2):
+        figure = Figure(figsize=(6, 4), dpi=100)
+        FigureCanvasAgg(figure)
+        figure.add_subplot().plot([0, 1], [0, slope])
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        urls.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+    return urls
+
+
+def serve_bare_page(port: int) -> None:
+    """The bare page and its WebSocket, served by tornado in this thread until the end."""
+    import tornado.ioloop
+    import tornado.web
+    import tornado.websocket
+
+    urls = two_png_urls()
+
+    class Page(tornado.web.RequestHandler):
+        def get(self):
+            self.write(BARE_PAGE.format(first=urls[0]))
+
+    class Swap(tornado.websocket.WebSocketHandler):
+        def on_message(self, message):
+            self.write_message(urls[int(message) % 2])
+
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    tornado.web.Application([("/", Page), ("/swap", Swap)]).listen(port, "127.0.0.1")
+    tornado.ioloop.IOLoop.current().start()
+
+
+def measure_bare_page(browser) -> list:
+    port = free_port()
+    threading.Thread(target=serve_bare_page, args=(port,), daemon=True).start()
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    for _ in range(50):  # the server thread starts listening
+        try:
+            page.goto(f"http://127.0.0.1:{port}/")
+            break
+        except Exception:
+            time.sleep(0.1)
+    page.wait_for_function("() => document.getElementById('picture').complete")
+    handle, img = page.locator("#slider"), page.locator("#picture")
+    times = []
+    for k in range(WARM_UP + MEASURED):
+        handle.focus()
+        page.evaluate_handle("([h, i]) => { window.__t = (" + MEASURE_JS + ")([h, i]); }",
+                            [handle.element_handle(), img.element_handle()]).dispose()
+        page.keyboard.press("ArrowRight" if (k // 3) % 2 == 0 else "ArrowLeft")
+        elapsed = page.evaluate("() => window.__t")
+        time.sleep(0.1)
+        if k >= WARM_UP:
+            times.append(float(elapsed))
+    page.close()
+    return times
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -154,6 +237,7 @@ def main() -> int:
                 apps = page.locator(".nncourse-app")
                 for k, name in enumerate(APPS):
                     results[name] = measure(page, apps.nth(k), SLIDERS[name])
+                bare = measure_bare_page(browser)
                 browser.close()
     print(f"key press → painted picture in Chromium, {MEASURED} presses per app "
           f"(target: median ≤ {TARGET_MS:.0f} ms)")
@@ -166,9 +250,12 @@ def main() -> int:
         if name != REFERENCE:
             worst = max(worst, median)
         print(f"{name:<30} {median:>10.1f} {max(times):>11.1f} {extra}")
+    print(f"{'the same swap without JupyterLab':<30} {statistics.median(bare):>10.1f} "
+          f"{max(bare):>11.1f} {statistics.median(bare) - floor:+15.1f}")
     print(f"slowest median: {worst:.1f} ms ({'within' if worst <= TARGET_MS else 'over'} "
           f"the target); the reference alone takes {floor:.1f} ms here "
-          f"({'within' if floor <= TARGET_MS else 'over'} the target)")
+          f"({'within' if floor <= TARGET_MS else 'over'} the target), of which "
+          f"{floor - statistics.median(bare):.1f} ms are JupyterLab's and the kernel's")
     return 0
 
 
