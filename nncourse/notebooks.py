@@ -3,8 +3,10 @@
 Each notebook runs from top to bottom in a fresh `python3` kernel of the current environment,
 with its own folder as the working directory, and is written back with its new outputs, so that
 nbval can later compare a fresh run with what is stored. To keep the stored notebook the same from
-run to run, execution timings are not recorded and the widget state that executing leaves in the
-notebook's metadata (tens of kilobytes that change every run) is removed.
+run to run, execution timings are not recorded, the widget state that executing leaves in the
+notebook's metadata (tens of kilobytes that change every run) is removed, and a cell's printed
+text is stored as one output per stream (the kernel sends it in pieces that split differently
+from run to run).
 
 Without that state a stored widget view could only say "model not found" until its cell runs
 again, so the view is dropped from stored outputs too: what stays is the picture (PNG) and the text
@@ -32,10 +34,26 @@ def strip_volatile_metadata(notebook) -> None:
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = merged_streams(cell.outputs)
         for output in cell.get("outputs", ()):
             data = output.get("data", {})
             if WIDGET_VIEW in data and len(data) > 1:
                 del data[WIDGET_VIEW]
+
+
+def merged_streams(outputs: list) -> list:
+    """The outputs with each run of consecutive pieces of one stream (stdout, stderr) joined."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def execute_notebook(path: str | Path, timeout: int = 600) -> None:

@@ -43,3 +43,28 @@ def test_stored_notebooks_hold_no_widget_view_that_needs_a_kernel(path):
     views = [cell.source.splitlines()[0] for cell in notebook.cells
              for output in cell.get("outputs", []) if WIDGET_VIEW in output.get("data", {})]
     assert not views, f"{path.name}: re-store it with python -m nncourse.notebooks"
+
+
+def test_printed_pieces_of_one_stream_are_stored_as_one_output():
+    cell = nbformat.v4.new_code_cell("print(1); print(2, file=sys.stderr); print(3); print(4)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="2\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="3\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="4\n"),
+                    nbformat.v4.new_output("display_data", data={"text/plain": "x"}),
+                    nbformat.v4.new_output("stream", name="stdout", text="5\n")]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    strip_volatile_metadata(notebook)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in notebook.cells[0].outputs] == [
+        ("stream", "stdout", "1\n"), ("stream", "stderr", "2\n"), ("stream", "stdout", "3\n4\n"),
+        ("display_data", None, None), ("stream", "stdout", "5\n")]
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda path: path.name)
+def test_stored_notebooks_hold_each_printed_text_in_one_piece(path):
+    notebook = nbformat.read(path, as_version=4)
+    split = [cell.source.splitlines()[0] for cell in notebook.cells
+             for first, second in zip(cell.get("outputs", []), cell.get("outputs", [])[1:])
+             if first.output_type == second.output_type == "stream"
+             and first.name == second.name]
+    assert not split, f"{path.name}: re-store it with python -m nncourse.notebooks"
