@@ -75,8 +75,9 @@ SIGMOID = register(Exercise(
          "never positive for that sign."),
         ("Multiplying above and below by e^z gives another form of the same σ(z). Each form is "
          "safe for one sign of z; e^(−|z|) is never more than 1 and serves both."),
-        ("With e = e^(−|z|): for z ≥ 0, σ = 1 / (1 + e); for z < 0, σ = e / (1 + e). np.where "
-         "picks between two arrays that are both safe to compute."),
+        ("Compute e^(−|z|) once: it is e^(−z) where z ≥ 0 and e^(z) where z < 0. Write each of "
+         "the two forms with it, and let np.where pick between two arrays that are both safe "
+         "to compute."),
     ),
     points=2,
     seed=201,
@@ -146,8 +147,8 @@ RELU_DERIVATIVE = register(Exercise(
     gradient=_slope_check(relu, "relu_derivative"),
     hints=(
         "ReLU(z) = z for z > 0 (slope 1) and 0 for z < 0 (slope 0).",
-        "z > 0 is an array of True/False; turn it into numbers with .astype(float), or use "
-        "np.where(z > 0, 1.0, 0.0).",
+        "A comparison of a whole array with a number gives an array of True/False, one per "
+        "entry; as floats, True is 1 and False is 0.",
     ),
     points=1,
     seed=203,
@@ -187,7 +188,8 @@ TANH_DERIVATIVE = register(Exercise(
          "Exercise 2."),
         ("You get 4·σ(2z)·(1 − σ(2z)). Write σ(2z) with t = tanh(z): σ(2z) = (1 + t) / 2 and "
          "1 − σ(2z) = (1 − t) / 2."),
-        "The slope is a function of t = np.tanh(z) alone: multiply (1 + t)(1 − t) out.",
+        ("Put both halves into 4·σ(2z)·(1 − σ(2z)): the 4 and the two halves cancel, and what "
+         "is left depends on t = np.tanh(z) alone. Simplify it."),
     ),
     points=1,
     seed=204,

@@ -187,8 +187,8 @@ DENSE_FORWARD = register(Exercise(
         "Two steps: the weighted sums Z = X @ W + b (shape n_samples × n_neurons), then the "
         "activation on every entry of Z.",
         "b has one entry per neuron; numpy adds it to every row of X @ W by itself (broadcasting).",
-        "get_activation(activation) gives the engine's activation for a name; call it on Z: "
-        "return get_activation(activation)(X @ W + b)",
+        "get_activation turns the name into something you call; call it once, on the whole "
+        "matrix Z (not row by row).",
     ),
     points=2,
     seed=301,
@@ -277,8 +277,8 @@ NETWORK_FORWARD = register(Exercise(
         "The output of one layer is the input of the next: start with A = X, and for each "
         "(W, b, activation) in layers replace A by that layer's output.",
         "Your dense_forward from Exercise 1 computes one layer: call it in a loop.",
-        "A = X\nfor W, b, activation in layers:\n    A = dense_forward(A, W, b, activation)\n"
-        "return A",
+        ("Unpack each item of layers into its three parts in the for statement; the array you "
+         "feed the next layer is the one the last layer gave back, and so is the answer."),
     ),
     points=2,
     seed=303,
