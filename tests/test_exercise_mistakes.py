@@ -464,6 +464,27 @@ WRONG.update({
         standardize_whole_matrix,
 })
 
+def _bce_terms(p, y):
+    p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
+    return y * np.log(p) + (1 - y) * np.log(1 - p)
+
+
+def _cce_terms(P, Y):
+    return Y * np.log(np.clip(np.asarray(P, dtype=float), 1e-12, 1 - 1e-12))
+
+
+WRONG.update({
+    ("04-binary_cross_entropy", "the minus sign forgotten"):
+        lambda p, y: float(np.mean(_bce_terms(p, y))),
+    ("04-binary_cross_entropy", "a sum over the batch, not a mean"):
+        lambda p, y: float(-np.sum(_bce_terms(p, y))),
+    ("04-categorical_cross_entropy", "the minus sign forgotten"):
+        lambda P, Y: float(np.sum(_cce_terms(P, Y)) / len(P)),
+    ("04-categorical_cross_entropy",
+     "the mean taken over every entry (samples × classes) instead of over the samples"):
+        lambda P, Y: float(-np.mean(_cce_terms(P, Y))),
+})
+
 # value exercises: the learner's value itself makes the mistake
 WRONG_VALUES = {
     ("04-logit_gradients", "the sigmoid's slope left out of the squared error's gradient"):
