@@ -317,9 +317,9 @@ BACKPROP_321 = register(Exercise(
         ("σ′(net) can be written with the output alone: σ′(net) = o(1 − o). A hidden neuron h "
          "reaches L only through w_h6, so ∂L/∂net_h = ∂L/∂net6 · ∂net6/∂o_h · ∂o_h/∂net_h. "
          "Use the weights of the forward pass for every delta."),
-        ("With δ = −∂L/∂net: δ6 is (y − o6) times the slope at the output; δh is its own "
-         "slope times δ6 times w_h6. A weight w_ij changes by η·δ_j times the value o_i that "
-         "enters it (x_i for the hidden layer), a bias by η·δ_j."),
+        ("Mind the signs: ∂L/∂o6 = −(y − o6), and δ is −∂L/∂net. For an update, ∂net_j/∂w_ij "
+         "is the value that enters w_ij (x_i for the hidden layer, o_h for the output); write "
+         "∂L/∂w_ij with δ_j, then subtract η times it."),
     ),
     points=2,
     seed=502,
@@ -501,8 +501,8 @@ MY_DENSE = register(Exercise(
          "after a forward pass (vars(layer))."),
         ("The optimiser reads the layer's dW and db, and the layer below needs dX: "
          "store the first two on self (and dz too), return the third."),
-        ("self.X is the input of the forward pass, self.W the weights; "
-         "dense_backward(self.X, self.W, dz) gives all three gradients."),
+        ("Your dense_backward of Exercise 1 computes all three gradients from the layer's "
+         "input, its weights and dz; the layer kept the first two from its forward pass."),
     ),
     rtol=1e-9,
     atol=1e-12,
@@ -775,8 +775,9 @@ VALUE_BACKWARD = register(Exercise(
          "nodes from the output back to the leaves (reversed(self.graph())), so that a node's "
          "gradient is complete before it is passed on; start by setting every grad to 0 and "
          "the output's to 1."),
-        ("Local gradients: a + b gives (1, 1); a·b gives (b, a); tanh gives 1 − t² with t the "
-         "output. Passing on: parent.grad += local_grad · node.grad."),
+        ("Test each local gradient with a nudge: a + ε moves a + b by ε, and a·b by how much? "
+         "tanh's slope is written with its output, as in lesson 02. A value used twice hears "
+         "from both uses: what reaches a parent is collected, never replaced."),
     ),
     atol=1e-12,
     rtol=1e-9,
@@ -853,8 +854,9 @@ TINY_NETWORK = register(Exercise(
         ("Per epoch: build the loss of the four corners as one Value (each corner through the "
          "network, the squared errors added, divided by 4), call backward once, then move every "
          "parameter."),
-        ("A parameter is a MyValue whose .data you change in place after backward: "
-         "p.data -= lr * p.grad. Record loss.data before the step."),
+        ("A parameter is a MyValue: after backward its .grad is ∂L/∂p, and its .data is what "
+         "you change in place, by lr times the gradient, against it. Record loss.data before "
+         "the step."),
     ),
     rtol=1e-9,
     atol=1e-12,
