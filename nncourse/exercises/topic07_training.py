@@ -106,8 +106,8 @@ HE_INIT = register(Exercise(
         ("numpy's rng.normal(mean, scale, size) takes the standard deviation as its scale, the "
          "square root of the variance. Use the generator you are given (never np.random.randn, "
          "which ignores it)."),
-        ("s² = 2 / n_in: draw an array of shape (n_in, n_out) from rng.normal with mean 0 and "
-         "scale √s²."),
+        ("Draw the whole (n_in, n_out) matrix in one call to the generator you are given, with "
+         "mean 0 and, as its scale, the square root of the variance you solved for."),
     ),
     points=1,
 ))
@@ -169,8 +169,8 @@ STANDARDIZE = register(Exercise(
         Case("a feature that never changes in the training data",
              (np.array([[1.0, 5.0], [3.0, 5.0], [2.0, 5.0]]), np.array([[2.0, 6.0]])),
              hint="The second feature is 5 in every training sample: its std is 0. Divide by 1 "
-                  "instead, np.where(std > 0, std, 1.0), so that it becomes 0 (and 1 in the "
-                  "test sample), not NaN."),
+                  "wherever the std is 0, so that it becomes 0 (and 1 in the test sample), not "
+                  "NaN."),
         Case("a single test sample", (HOUSES_TRAIN, np.array([[75.0, 2.0]])),
              hint="A test sample exactly at the training mean becomes [0, 0]."),
     ),
@@ -194,8 +194,8 @@ STANDARDIZE = register(Exercise(
          "get the same."),
         ("The statistics come from X_train, column by column (axis=0), computed once; both sets "
          "are transformed with them. np.std divides by n, as the course does."),
-        ("A constant training column has standard deviation 0: replace it by 1 "
-         "(np.where(std > 0, std, 1.0)), so the column becomes 0 instead of NaN."),
+        ("A constant training column has standard deviation 0: divide it by 1 instead (numpy "
+         "can choose between two arrays entry by entry), so that it becomes 0, not NaN."),
     ),
     points=2,
     seed=702,
