@@ -485,6 +485,24 @@ WRONG.update({
         lambda P, Y: float(-np.mean(_cce_terms(P, Y))),
 })
 
+def _weight_decay(factor, biases=False):
+    def add_weight_decay(net, lam):
+        for layer in net.layers:
+            if "W" in layer.params:
+                layer.dW = layer.dW + factor * lam * layer.W
+                if biases:
+                    layer.db = layer.db + factor * lam * layer.b
+    return add_weight_decay
+
+
+WRONG.update({
+    ("09-weight_decay", "the ½ of the penalty lost (twice the penalty's gradient added)"):
+        _weight_decay(2.0),
+    ("09-weight_decay", "the penalty's gradient subtracted"): _weight_decay(-1.0),
+    ("09-weight_decay", "the biases penalised too"): _weight_decay(1.0, biases=True),
+})
+
+
 # value exercises: the learner's value itself makes the mistake
 WRONG_VALUES = {
     ("04-logit_gradients", "the sigmoid's slope left out of the squared error's gradient"):
