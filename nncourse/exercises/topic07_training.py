@@ -158,7 +158,7 @@ STANDARDIZE = register(Exercise(
     call=learner_standardize,
     cases=(
         Case("houses: area in m² and number of rooms", (HOUSES_TRAIN, HOUSES_TEST),
-             hint="Column by column: the areas have mean 75 and standard deviation 23.45 "
+             hint="Column by column: the areas have mean 75 and standard deviation 22.91 "
                   "(np.std divides by n), the rooms mean 2 and std 0.707. Both sets use these "
                   "numbers: the test set's own mean and std are never computed."),
         Case("a test set unlike the training set",
