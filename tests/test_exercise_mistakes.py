@@ -503,6 +503,21 @@ WRONG.update({
 })
 
 
+def _summed_cross_entropy(logits, labels):
+    m = logits.max(axis=1, keepdims=True)
+    log_sum = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))
+    return float(np.sum(log_sum - logits[np.arange(len(logits)), labels]))
+
+
+WRONG.update({
+    ("02-sigmoid", "the sign of the exponent lost, 1 / (1 + e^z)"):
+        lambda z: 1 / (1 + np.exp(np.asarray(z, dtype=float))),
+    ("02-relu_derivative", "ReLU itself returned, not its slope"): lambda z: np.maximum(0.0, z),
+    ("04-cross_entropy_from_logits", "a sum over the samples, not a mean"):
+        _summed_cross_entropy,
+})
+
+
 # value exercises: the learner's value itself makes the mistake
 WRONG_VALUES = {
     ("04-logit_gradients", "the sigmoid's slope left out of the squared error's gradient"):

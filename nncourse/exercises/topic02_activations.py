@@ -69,6 +69,12 @@ SIGMOID = register(Exercise(
              hint="Expected [0, 0.5, 1], with no overflow on either side. " + OVERFLOW_HINT),
     ),
     random_cases=lambda rng: _random_arrays(rng, -8.0, 8.0),
+    mistakes=(
+        Mistake("the sign of the exponent lost, 1 / (1 + e^z)",
+                "σ(z) = 1 / (1 + e^(−z)) grows with z: a large positive z makes e^(−z) tiny and "
+                "σ close to 1. With e^z the curve is mirrored, 1 − σ(z).",
+                lambda z: sigmoid(-np.asarray(z, dtype=float))),
+    ),
     hints=(
         ("Which part of 1 / (1 + e^(−z)) overflows, and for which sign of z? Multiply the "
          "fraction above and below by something that turns e^(−z) into a power of e that is "
@@ -145,6 +151,12 @@ RELU_DERIVATIVE = register(Exercise(
     ),
     random_cases=lambda rng: _random_arrays(rng, -3.0, 3.0, avoid_zero=True),
     gradient=_slope_check(relu, "relu_derivative"),
+    mistakes=(
+        Mistake("ReLU itself returned, not its slope",
+                "The slope says how much the output moves per unit of z: 1 on the rising piece, "
+                "whatever z is there, and 0 on the flat one.",
+                lambda z: relu(np.asarray(z, dtype=float))),
+    ),
     hints=(
         "ReLU(z) = z for z > 0 (slope 1) and 0 for z < 0 (slope 0).",
         "A comparison of a whole array with a number gives an array of True/False, one per "

@@ -333,6 +333,13 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
                   "the per-sample losses over the rows."),
     ),
     random_cases=_random_logits,
+    mistakes=(
+        Mistake("a sum over the samples, not a mean",
+                "The loss of a batch is the mean of its samples' losses, so that it does not grow "
+                "with the size of the batch.",
+                lambda logits, labels: None if np.shape(logits)[0] < 2 else
+                reference_cross_entropy_from_logits(logits, labels) * np.shape(logits)[0]),
+    ),
     hints=(
         ("For one sample, write softmax(s)_c as its fraction and take −log of it: the log of a "
          "quotient is a difference, and the log of e^x is x. c is the true class."),
