@@ -281,8 +281,9 @@ TRAIN = register(Exercise(
         ("A step needs gradients, gradients need the predictions of a forward pass, and after "
          "a step the predictions are out of date. Build the network, the loss and the "
          "optimiser once, before the loop."),
-        ("One epoch: forward, record the loss of those predictions, backward, step. "
-         "Return the network and the list of losses."),
+        ("Ask of each piece what it reads: which predictions does backward use, and which "
+         "gradients does the step? Record the loss of the predictions the gradients come from, "
+         "one number per epoch, and return the network with the list."),
     ),
     rtol=1e-9,
     atol=1e-12,

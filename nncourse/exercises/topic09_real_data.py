@@ -258,8 +258,9 @@ DIGITS = register(Exercise(
     hints=(
         ("Build a network with 64 inputs and 10 softmax outputs, and train it with your "
          "train_with_early_stopping on the training and validation parts you are given."),
-        ("One hidden layer of 32 to 64 ReLU neurons is enough. With Adam, try lr = 0.01, "
-         "a small λ (1e-3) and a patience of 10, for up to 200 epochs."),
+        ("Start small: one hidden layer of a few dozen ReLU neurons, Adam with a learning rate "
+         "like those of Exercise 2's cases, a small λ and a patience of about ten; then change "
+         "one setting at a time, watching the validation accuracy."),
         ("Return the network itself: the check measures it on test images your function never "
          "sees."),
     ),
