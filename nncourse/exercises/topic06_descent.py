@@ -60,7 +60,8 @@ SGD_STEP = register(Exercise(
         Case("a zero gradient: nothing moves", (np.array([1.0, -2.0]), np.array([0.0, 0.0]), 0.5)),
         Case("a weight matrix", (np.array([[0.2, 0.3], [0.4, 0.1]]),
                                  np.array([[1.0, -1.0], [0.5, 0.0]]), 0.1),
-             hint="The same rule, element by element: w - lr * grad works on whole arrays."),
+             hint="The same rule, element by element: numpy's arithmetic works on whole arrays "
+                  "at once, so the rule written for one number serves a matrix too."),
     ),
     random_cases=_random_sgd,
     mistakes=(
