@@ -258,8 +258,8 @@ DIGITS = register(Exercise(
     hints=(
         ("Build a network with 64 inputs and 10 softmax outputs, and train it with your "
          "train_with_early_stopping on the training and validation parts you are given."),
-        ("Start small: one hidden layer of a few dozen ReLU neurons, Adam with a learning rate "
-         "like those of Exercise 2's cases, a small λ and a patience of about ten; then change "
+        ("Start small: one hidden layer of a few dozen ReLU neurons, Adam with the learning rate "
+         "of the weight-decay cell above, a small λ and a patience of about ten; then change "
          "one setting at a time, watching the validation accuracy."),
         ("Return the network itself: the check measures it on test images your function never "
          "sees."),
