@@ -464,6 +464,60 @@ WRONG.update({
         standardize_whole_matrix,
 })
 
+def _bce_terms(p, y):
+    p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
+    return y * np.log(p) + (1 - y) * np.log(1 - p)
+
+
+def _cce_terms(P, Y):
+    return Y * np.log(np.clip(np.asarray(P, dtype=float), 1e-12, 1 - 1e-12))
+
+
+WRONG.update({
+    ("04-binary_cross_entropy", "the minus sign forgotten"):
+        lambda p, y: float(np.mean(_bce_terms(p, y))),
+    ("04-binary_cross_entropy", "a sum over the batch, not a mean"):
+        lambda p, y: float(-np.sum(_bce_terms(p, y))),
+    ("04-categorical_cross_entropy", "the minus sign forgotten"):
+        lambda P, Y: float(np.sum(_cce_terms(P, Y)) / len(P)),
+    ("04-categorical_cross_entropy",
+     "the mean taken over every entry (samples × classes) instead of over the samples"):
+        lambda P, Y: float(-np.mean(_cce_terms(P, Y))),
+})
+
+def _weight_decay(factor, biases=False):
+    def add_weight_decay(net, lam):
+        for layer in net.layers:
+            if "W" in layer.params:
+                layer.dW = layer.dW + factor * lam * layer.W
+                if biases:
+                    layer.db = layer.db + factor * lam * layer.b
+    return add_weight_decay
+
+
+WRONG.update({
+    ("09-weight_decay", "the ½ of the penalty lost (twice the penalty's gradient added)"):
+        _weight_decay(2.0),
+    ("09-weight_decay", "the penalty's gradient subtracted"): _weight_decay(-1.0),
+    ("09-weight_decay", "the biases penalised too"): _weight_decay(1.0, biases=True),
+})
+
+
+def _summed_cross_entropy(logits, labels):
+    m = logits.max(axis=1, keepdims=True)
+    log_sum = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))
+    return float(np.sum(log_sum - logits[np.arange(len(logits)), labels]))
+
+
+WRONG.update({
+    ("02-sigmoid", "the sign of the exponent lost, 1 / (1 + e^z)"):
+        lambda z: 1 / (1 + np.exp(np.asarray(z, dtype=float))),
+    ("02-relu_derivative", "ReLU itself returned, not its slope"): lambda z: np.maximum(0.0, z),
+    ("04-cross_entropy_from_logits", "a sum over the samples, not a mean"):
+        _summed_cross_entropy,
+})
+
+
 # value exercises: the learner's value itself makes the mistake
 WRONG_VALUES = {
     ("04-logit_gradients", "the sigmoid's slope left out of the squared error's gradient"):

@@ -89,8 +89,8 @@ WEIGHTED_SUM = register(Exercise(
         "Pair each input with its weight: inputs[0] with weights[0], inputs[1] with weights[1], "
         "and so on.",
         "Multiply each pair, add up the products, then add the bias once (not once per input).",
-        "In numpy: np.dot(inputs, weights) + bias. In plain Python: "
-        "sum(x * w for x, w in zip(inputs, weights)) + bias.",
+        "numpy has one function for the sum of the products of two vectors (the dot product); "
+        "in plain Python, zip walks through two lists side by side. Return a plain number.",
     ),
     points=1,
     seed=101,
@@ -123,7 +123,8 @@ NEURON_OUTPUT = register(Exercise(
     hints=(
         "Two steps: the weighted sum z (your weighted_sum does it), then the activation.",
         "ReLU(z) = max(0, z): negative z becomes 0, anything else stays as it is.",
-        "return max(0.0, weighted_sum(inputs, weights, bias))",
+        "Python's built-in max returns the larger of the numbers it is given: which two numbers "
+        "should it compare?",
     ),
     points=1,
     seed=102,

@@ -69,14 +69,21 @@ SIGMOID = register(Exercise(
              hint="Expected [0, 0.5, 1], with no overflow on either side. " + OVERFLOW_HINT),
     ),
     random_cases=lambda rng: _random_arrays(rng, -8.0, 8.0),
+    mistakes=(
+        Mistake("the sign of the exponent lost, 1 / (1 + e^z)",
+                "σ(z) = 1 / (1 + e^(−z)) grows with z: a large positive z makes e^(−z) tiny and "
+                "σ close to 1. With e^z the curve is mirrored, 1 − σ(z).",
+                lambda z: sigmoid(-np.asarray(z, dtype=float))),
+    ),
     hints=(
         ("Which part of 1 / (1 + e^(−z)) overflows, and for which sign of z? Multiply the "
          "fraction above and below by something that turns e^(−z) into a power of e that is "
          "never positive for that sign."),
         ("Multiplying above and below by e^z gives another form of the same σ(z). Each form is "
          "safe for one sign of z; e^(−|z|) is never more than 1 and serves both."),
-        ("With e = e^(−|z|): for z ≥ 0, σ = 1 / (1 + e); for z < 0, σ = e / (1 + e). np.where "
-         "picks between two arrays that are both safe to compute."),
+        ("Compute e^(−|z|) once: it is e^(−z) where z ≥ 0 and e^(z) where z < 0. Write each of "
+         "the two forms with it, and let np.where pick between two arrays that are both safe "
+         "to compute."),
     ),
     points=2,
     seed=201,
@@ -144,10 +151,16 @@ RELU_DERIVATIVE = register(Exercise(
     ),
     random_cases=lambda rng: _random_arrays(rng, -3.0, 3.0, avoid_zero=True),
     gradient=_slope_check(relu, "relu_derivative"),
+    mistakes=(
+        Mistake("ReLU itself returned, not its slope",
+                "The slope says how much the output moves per unit of z: 1 on the rising piece, "
+                "whatever z is there, and 0 on the flat one.",
+                lambda z: relu(np.asarray(z, dtype=float))),
+    ),
     hints=(
         "ReLU(z) = z for z > 0 (slope 1) and 0 for z < 0 (slope 0).",
-        "z > 0 is an array of True/False; turn it into numbers with .astype(float), or use "
-        "np.where(z > 0, 1.0, 0.0).",
+        "A comparison of a whole array with a number gives an array of True/False, one per "
+        "entry; as floats, True is 1 and False is 0.",
     ),
     points=1,
     seed=203,
@@ -187,7 +200,8 @@ TANH_DERIVATIVE = register(Exercise(
          "Exercise 2."),
         ("You get 4·σ(2z)·(1 − σ(2z)). Write σ(2z) with t = tanh(z): σ(2z) = (1 + t) / 2 and "
          "1 − σ(2z) = (1 − t) / 2."),
-        "The slope is a function of t = np.tanh(z) alone: multiply (1 + t)(1 − t) out.",
+        ("Put both halves into 4·σ(2z)·(1 − σ(2z)): the 4 and the two halves cancel, and what "
+         "is left depends on t = np.tanh(z) alone. Simplify it."),
     ),
     points=1,
     seed=204,

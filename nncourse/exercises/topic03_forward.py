@@ -187,8 +187,8 @@ DENSE_FORWARD = register(Exercise(
         "Two steps: the weighted sums Z = X @ W + b (shape n_samples × n_neurons), then the "
         "activation on every entry of Z.",
         "b has one entry per neuron; numpy adds it to every row of X @ W by itself (broadcasting).",
-        "get_activation(activation) gives the engine's activation for a name; call it on Z: "
-        "return get_activation(activation)(X @ W + b)",
+        "get_activation turns the name into something you call; call it once, on the whole "
+        "matrix Z (not row by row).",
     ),
     points=2,
     seed=301,
@@ -203,9 +203,9 @@ TEXTBOOK_LAYER = register(Exercise(
     cases=(
         Case("hidden layer 1 of the 3-2-3-2 network, written neurons × inputs",
              (X_3232, LAYERS_3232[0][0].T, LAYERS_3232[0][1]),
-             hint="W is given neurons × inputs (2 × 3 here), so X @ W cannot be computed: use "
-                  "its transpose. Row 0 of W holds neuron 1's weights [0.2, 0.4, 0.5], so its "
-                  "weighted sum is 0.73."),
+             hint="W is given neurons × inputs (2 × 3 here), so X @ W cannot be computed: the "
+                  "product needs one column per neuron. Row 0 of W holds neuron 1's weights "
+                  "[0.2, 0.4, 0.5], so its weighted sum is 0.73."),
         Case("a square W: the same shape either way",
              (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [2.0, -1.0]]),
               np.array([0.0, 0.5])),
@@ -228,10 +228,11 @@ TEXTBOOK_LAYER = register(Exercise(
                 lambda X, W, b: _layer(X, W, b, "identity", bias=False, transpose=True)),
     ),
     hints=(
-        "The textbook's W is (neurons × inputs): one row per neuron. Our batch form needs "
-        "(inputs × neurons): one column per neuron. That is the transpose, W.T.",
-        "For one sample x (a column), W x + b. For a batch X with one sample per row, "
-        "transpose both sides: (W x)ᵀ = xᵀ Wᵀ, so Z = X @ W.T + b.",
+        ("Compare W_textbook and W_ours entry by entry: where does row j of the one turn up in "
+         "the other?"),
+        ("Write z = W x + b for one sample x as a column, and turn both sides into rows with "
+         "(AB)ᵀ = BᵀAᵀ. A batch X stacks such rows; a numpy array has an attribute for its "
+         "turned-over matrix."),
     ),
     points=1,
     seed=302,
@@ -277,8 +278,8 @@ NETWORK_FORWARD = register(Exercise(
         "The output of one layer is the input of the next: start with A = X, and for each "
         "(W, b, activation) in layers replace A by that layer's output.",
         "Your dense_forward from Exercise 1 computes one layer: call it in a loop.",
-        "A = X\nfor W, b, activation in layers:\n    A = dense_forward(A, W, b, activation)\n"
-        "return A",
+        ("Unpack each item of layers into its three parts in the for statement; the array you "
+         "feed the next layer is the one the last layer gave back, and so is the answer."),
     ),
     points=2,
     seed=303,

@@ -163,7 +163,8 @@ MSE = register(Exercise(
     hints=(
         "Three steps: the errors ŷ − y, their squares, the mean of the squares.",
         "np.mean averages over every entry of an array, whatever its shape.",
-        "return float(np.mean((y_pred - y_true) ** 2))",
+        "Subtracting and squaring work on whole arrays, entry by entry; return the mean as a "
+        "plain float.",
     ),
     points=1,
     seed=401,
@@ -203,6 +204,31 @@ MSE_GRADIENT = register(Exercise(
     seed=402,
 ))
 
+SIGN_FORGOTTEN = Mistake(
+    "the minus sign forgotten",
+    "The logarithm of a probability is negative or 0; the loss puts a minus in front so that it "
+    "is positive, and grows as the probability of the truth falls.",
+    lambda p, y: -reference_binary_cross_entropy(p, y))
+
+BCE_MISTAKES = (
+    SIGN_FORGOTTEN,
+    Mistake("a sum over the batch, not a mean",
+            "A loss is a mean over the samples, so that it does not grow with the size of the "
+            "batch.",
+            lambda p, y: None if np.size(p) < 2 else
+            reference_binary_cross_entropy(p, y) * np.size(p)),
+)
+
+CCE_MISTAKES = (
+    Mistake("the minus sign forgotten", SIGN_FORGOTTEN.advice,
+            lambda P, Y: -reference_categorical_cross_entropy(P, Y)),
+    Mistake("the mean taken over every entry (samples × classes) instead of over the samples",
+            "The sum over the classes is one sample's loss; only the samples are averaged, so "
+            "the divisor is the number of rows, not the number of entries.",
+            lambda P, Y: reference_categorical_cross_entropy(P, Y) / np.shape(P)[-1]),
+)
+
+
 BINARY_CROSS_ENTROPY = register(Exercise(
     id="04-binary_cross_entropy",
     title="Binary cross-entropy, safe at p = 0 and p = 1",
@@ -229,12 +255,13 @@ BINARY_CROSS_ENTROPY = register(Exercise(
                   "Clip on both sides: " + CLIP_HINT),
     ),
     random_cases=_random_binary,
+    mistakes=BCE_MISTAKES,
     hints=(
         "L = −[y·log p + (1 − y)·log(1 − p)] for each prediction, then the mean over all of them.",
         "Clip first, p = np.clip(p, EPS, 1 - EPS), so that neither log(p) nor log(1 − p) is "
         "ever log(0). EPS = 1e-12 is defined in the first cell.",
-        "p = np.clip(p, EPS, 1 - EPS); "
-        "return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))",
+        ("Clip once, at the start, and use the clipped p in both logarithms. y and 1 − y switch "
+         "the two terms on and off entry by entry; mind the minus sign in front."),
     ),
     points=2,
     seed=403,
@@ -264,12 +291,15 @@ CATEGORICAL_CROSS_ENTROPY = register(Exercise(
              hint=CLIP_HINT + " Then the loss is −log(1e-12) = 27.63."),
     ),
     random_cases=_random_probabilities,
+    mistakes=CCE_MISTAKES,
     hints=(
         "L = −(1/n)·Σ_samples Σ_classes y·log p: the one-hot Y picks the log-probability of each "
         "sample's true class.",
         "Clip P into [EPS, 1 − EPS] before np.log; sum over everything, divide by the number of "
         "rows, P.shape[0].",
-        "P = np.clip(P, EPS, 1 - EPS); return float(-np.sum(Y * np.log(P)) / P.shape[0])",
+        ("Multiplying Y and log P entry by entry keeps only the true classes (the zeros of Y "
+         "remove the rest). np.mean would divide by every entry, samples × classes: here the "
+         "divisor is the number of samples alone."),
     ),
     points=1,
     seed=404,
@@ -296,15 +326,23 @@ CROSS_ENTROPY_FROM_LOGITS = register(Exercise(
         Case("huge logits, the wrong class", (np.array([[1000.0, 0.0, -1000.0]]), np.array([2])),
              hint="Expected 2000: log Σ e^s ≈ 1000, minus the true class's logit −1000. Going "
                   "through softmax first gives probability 0 and log(0); stay with logits: "
-                  "loss = log Σ_k e^(s_k) − s_true."),
+                  "simplify −log softmax(s)_c until no softmax and no division is left."),
         Case("a batch of two, large logits", (np.array([[1000.0, 999.0], [-1000.0, -999.0]]),
                                               np.array([1, 0])),
              hint="Take the maximum of each row separately (axis=1, keepdims=True), and average "
                   "the per-sample losses over the rows."),
     ),
     random_cases=_random_logits,
+    mistakes=(
+        Mistake("a sum over the samples, not a mean",
+                "The loss of a batch is the mean of its samples' losses, so that it does not grow "
+                "with the size of the batch.",
+                lambda logits, labels: None if np.shape(logits)[0] < 2 else
+                reference_cross_entropy_from_logits(logits, labels) * np.shape(logits)[0]),
+    ),
     hints=(
-        "For one sample, −log softmax(s)_c = log Σ_k e^(s_k) − s_c, where c is the true class.",
+        ("For one sample, write softmax(s)_c as its fraction and take −log of it: the log of a "
+         "quotient is a difference, and the log of e^x is x. c is the true class."),
         "log Σ_k e^(s_k) = m + log Σ_k e^(s_k − m) with m the row's maximum: every exponent is "
         "then ≤ 0 and nothing overflows.",
         "labels holds one class index per row: logits[np.arange(n), labels] picks s_c of every "
@@ -394,8 +432,9 @@ LOGIT_GRADIENTS = register(Exercise(
     hints=(
         ("Both losses reach z through p = σ(z), and σ′(z) = p(1 − p). Write ∂L/∂z = ∂L/∂p · "
          "∂p/∂z for each loss."),
-        ("For (y − p)², ∂L/∂p = 2(p − y). For −[y log p + (1 − y) log(1 − p)], ∂L/∂p = "
-         "(p − y) / (p(1 − p)): the slope of the sigmoid cancels."),
+        ("For (y − p)², ∂L/∂p = 2(p − y). For the cross-entropy, differentiate each logarithm "
+         "(the derivative of log u is u′/u) and put the two terms over one denominator before "
+         "you multiply by p(1 − p): see what is left."),
     ),
     points=1,
 ))

@@ -60,7 +60,8 @@ SGD_STEP = register(Exercise(
         Case("a zero gradient: nothing moves", (np.array([1.0, -2.0]), np.array([0.0, 0.0]), 0.5)),
         Case("a weight matrix", (np.array([[0.2, 0.3], [0.4, 0.1]]),
                                  np.array([[1.0, -1.0], [0.5, 0.0]]), 0.1),
-             hint="The same rule, element by element: w - lr * grad works on whole arrays."),
+             hint="The same rule, element by element: numpy's arithmetic works on whole arrays "
+                  "at once, so the rule written for one number serves a matrix too."),
     ),
     random_cases=_random_sgd,
     mistakes=(
@@ -163,8 +164,9 @@ MOMENTUM_STEP = register(Exercise(
     hints=(
         ("Two lines, in this order: first the velocity remembers the past and adds the new "
          "gradient, v ← β·v + g; then the weight moves against the velocity, w ← w − η·v."),
-        ("new_velocity = beta * velocity + grad; new_w = w - lr * new_velocity; "
-         "return new_w, new_velocity"),
+        ("Try the first case by hand: from rest, the new velocity is the gradient itself, and "
+         "the weight moves by lr times it, against it. Return the weight first, then the "
+         "velocity."),
     ),
     points=2,
     seed=602,
@@ -276,8 +278,9 @@ MINIBATCHES = register(Exercise(
         ("One epoch visits every sample once. Shuffle the sample indices with the generator you "
          "are given, order = rng.permutation(len(X)), exactly once per call (do not make a new "
          "generator: the next epoch must get a new order from the same rng)."),
-        ("Cut the shuffled order into consecutive pieces: for start in range(0, len(X), "
-         "batch_size): index = order[start:start + batch_size]."),
+        ("Cut the shuffled order into consecutive pieces: range has a step argument that gives "
+         "the start of every piece, and a slice that runs past the end of an array simply stops "
+         "there."),
         "Return (or yield) the pairs (X[index], y[index]): a list of them, or a generator.",
     ),
     points=2,
@@ -353,9 +356,9 @@ ADAM_STEP = register(Exercise(
         ("First the two moving averages: m ← β₁·m + (1 − β₁)·g and v ← β₂·v + (1 − β₂)·g² "
          "(g² element by element). Then ask what m would be after t steps of the same gradient "
          "g, starting from 0."),
-        ("It is a geometric sum: m_t = (1 − β₁)(1 + β₁ + … + β₁ᵗ⁻¹)·g = (1 − β₁ᵗ)·g. The same "
-         "for v with β₂ and g². Divide by those factors to get m̂ and v̂, then step by "
-         "η·m̂ / (√v̂ + ε) against the gradient."),
+        ("Write m after one, two and three steps of the same g: (1 − β₁)·g, (1 − β₁)(1 + β₁)·g, "
+         "… The sum 1 + β₁ + … + β₁ᵗ⁻¹ has a closed form; multiply it by (1 − β₁) and see "
+         "what is left. The same for v with β₂ and g²; then step with the corrected averages."),
         "Return the new w, m and v (not m̂ and v̂): t counts this step from 1.",
     ),
     points=1,
@@ -393,8 +396,9 @@ STABLE_RATES = register(Exercise(
     hints=(
         ("Write one step for L(w) = (w − 3)² and look at the distance to the minimum, d = w − 3: "
          "the step multiplies d by a factor that depends on η only."),
-        ("d ← (1 − 2η)·d. The walk shrinks d when that factor lies between −1 and 1, and lands "
-         "at once when it is 0. The lesson's η = 1.05 gives a factor of −1.1."),
+        ("The gradient at w is 2(w − 3), so one step turns d into a multiple of d. The walk "
+         "shrinks d when that multiple lies strictly between −1 and 1, and lands at once when it "
+         "is 0. (The lesson's η = 1.05 makes it −1.1.)"),
     ),
     points=1,
 ))

@@ -106,8 +106,8 @@ HE_INIT = register(Exercise(
         ("numpy's rng.normal(mean, scale, size) takes the standard deviation as its scale, the "
          "square root of the variance. Use the generator you are given (never np.random.randn, "
          "which ignores it)."),
-        ("s² = 2 / n_in: draw an array of shape (n_in, n_out) from rng.normal with mean 0 and "
-         "scale √s²."),
+        ("Draw the whole (n_in, n_out) matrix in one call to the generator you are given, with "
+         "mean 0 and, as its scale, the square root of the variance you solved for."),
     ),
     points=1,
 ))
@@ -158,7 +158,7 @@ STANDARDIZE = register(Exercise(
     call=learner_standardize,
     cases=(
         Case("houses: area in m² and number of rooms", (HOUSES_TRAIN, HOUSES_TEST),
-             hint="Column by column: the areas have mean 75 and standard deviation 23.45 "
+             hint="Column by column: the areas have mean 75 and standard deviation 22.91 "
                   "(np.std divides by n), the rooms mean 2 and std 0.707. Both sets use these "
                   "numbers: the test set's own mean and std are never computed."),
         Case("a test set unlike the training set",
@@ -169,8 +169,8 @@ STANDARDIZE = register(Exercise(
         Case("a feature that never changes in the training data",
              (np.array([[1.0, 5.0], [3.0, 5.0], [2.0, 5.0]]), np.array([[2.0, 6.0]])),
              hint="The second feature is 5 in every training sample: its std is 0. Divide by 1 "
-                  "instead, np.where(std > 0, std, 1.0), so that it becomes 0 (and 1 in the "
-                  "test sample), not NaN."),
+                  "wherever the std is 0, so that it becomes 0 (and 1 in the test sample), not "
+                  "NaN."),
         Case("a single test sample", (HOUSES_TRAIN, np.array([[75.0, 2.0]])),
              hint="A test sample exactly at the training mean becomes [0, 0]."),
     ),
@@ -194,8 +194,8 @@ STANDARDIZE = register(Exercise(
          "get the same."),
         ("The statistics come from X_train, column by column (axis=0), computed once; both sets "
          "are transformed with them. np.std divides by n, as the course does."),
-        ("A constant training column has standard deviation 0: replace it by 1 "
-         "(np.where(std > 0, std, 1.0)), so the column becomes 0 instead of NaN."),
+        ("A constant training column has standard deviation 0: divide it by 1 instead (numpy "
+         "can choose between two arrays entry by entry), so that it becomes 0, not NaN."),
     ),
     points=2,
     seed=702,
@@ -281,8 +281,9 @@ TRAIN = register(Exercise(
         ("A step needs gradients, gradients need the predictions of a forward pass, and after "
          "a step the predictions are out of date. Build the network, the loss and the "
          "optimiser once, before the loop."),
-        ("One epoch: forward, record the loss of those predictions, backward, step. "
-         "Return the network and the list of losses."),
+        ("Ask of each piece what it reads: which predictions does backward use, and which "
+         "gradients does the step? Record the loss of the predictions the gradients come from, "
+         "one number per epoch, and return the network with the list."),
     ),
     rtol=1e-9,
     atol=1e-12,

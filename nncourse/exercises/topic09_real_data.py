@@ -25,7 +25,7 @@ from nncourse.early_stopping import EarlyStopping
 from nncourse.errors import CourseError
 from nncourse.exercises import register
 from nncourse.exercises.words import kind_of, returned_items
-from nncourse.grading.spec import Case, Exercise
+from nncourse.grading.spec import Case, Exercise, Mistake
 from nncourse.layers import Dense
 from nncourse.network import Sequential
 from nncourse.optim import Adam
@@ -88,6 +88,34 @@ def learner_weight_decay(f, sizes, lam, seed, dropout):
     return _gradients_after(f["add_weight_decay"], sizes, lam, seed, dropout)
 
 
+def _slipped_decay(factor: float, biases: bool = False):
+    """add_weight_decay with a slip: factor·λ·W added to dW (and to db, λ·b, if `biases`)."""
+    def add(net, lam):
+        for layer in net.layers:
+            if "W" in layer.params:
+                layer.dW += factor * lam * layer.W
+                if biases:
+                    layer.db += factor * lam * layer.b
+    return add
+
+
+WEIGHT_DECAY_MISTAKES = (
+    Mistake("the ½ of the penalty lost (twice the penalty's gradient added)",
+            "The penalty is (λ/2)·Σ W²: the ½ is there so that it cancels the 2 that comes down "
+            "from the square.",
+            lambda sizes, lam, seed, dropout: _gradients_after(_slipped_decay(2.0), sizes, lam,
+                                                               seed, dropout)),
+    Mistake("the penalty's gradient subtracted",
+            "The penalty is added to the loss, so its gradient is added to ∂L/∂W: a large weight "
+            "must get a larger gradient, which the step then shrinks.",
+            lambda sizes, lam, seed, dropout: _gradients_after(_slipped_decay(-1.0), sizes, lam,
+                                                               seed, dropout)),
+    Mistake("the biases penalised too",
+            "The penalty sums the squared weights only: db is ∂L/∂b, unchanged.",
+            lambda sizes, lam, seed, dropout: _gradients_after(_slipped_decay(1.0, biases=True),
+                                                               sizes, lam, seed, dropout)),
+)
+
 WEIGHT_DECAY = register(Exercise(
     id="09-weight_decay",
     title="Weight decay's gradient",
@@ -97,9 +125,8 @@ WEIGHT_DECAY = register(Exercise(
     call=learner_weight_decay,
     cases=(
         Case("2 → 8 → 3, λ = 0.1", ([2, 8, 3], 0.1, 0, None),
-             hint="Each dense layer's dW must grow by λ·W. If your dW came out with 2·λ·W, the "
-                  "½ in (λ/2)·ΣW² cancels the 2 of the derivative. If a .db differs, the "
-                  "biases were changed: the penalty is on the weights only."),
+             hint="Each dense layer's dW grows by the derivative of the penalty with respect to "
+                  "W, and nothing else changes: the penalty is on the weights only."),
         Case("2 → 8 → 6 → 3, λ = 0.01", ([2, 8, 6, 3], 0.01, 1, None),
              hint="Every layer with weights gets its own λ·W, the last one too."),
         Case("2 → 8 → Dropout → 3, λ = 0.05", ([2, 8, 3], 0.05, 3, 0.5),
@@ -110,8 +137,9 @@ WEIGHT_DECAY = register(Exercise(
          "it. That derivative is what the penalty adds to ∂L/∂w."),
         ("Loop over net.layers. A layer has weights when \"W\" in layer.params; Dropout layers "
          "have none. Change layer.dW only, never layer.db."),
-        "For each layer with weights: layer.dW = layer.dW + (the derivative you found).",
+        "Change each layer's dW in place, by adding to it the derivative you found.",
     ),
+    mistakes=WEIGHT_DECAY_MISTAKES,
     rtol=1e-12,
     atol=1e-15,
     points=2,
@@ -230,8 +258,9 @@ DIGITS = register(Exercise(
     hints=(
         ("Build a network with 64 inputs and 10 softmax outputs, and train it with your "
          "train_with_early_stopping on the training and validation parts you are given."),
-        ("One hidden layer of 32 to 64 ReLU neurons is enough. With Adam, try lr = 0.01, "
-         "a small λ (1e-3) and a patience of 10, for up to 200 epochs."),
+        ("Start small: one hidden layer of a few dozen ReLU neurons, Adam with the learning rate "
+         "of the weight-decay cell above, a small λ and a patience of about ten; then change "
+         "one setting at a time, watching the validation accuracy."),
         ("Return the network itself: the check measures it on test images your function never "
          "sees."),
     ),
