@@ -27,8 +27,6 @@ Run: .venv/bin/python benchmarks/browser.py
 from __future__ import annotations
 
 import asyncio
-import base64
-import io
 import re
 import statistics
 import sys
@@ -48,27 +46,38 @@ MEASURED = 10
 WARM_UP = 2
 
 REFERENCE = "reference (PNG swap)"
-REFERENCE_CODE = """
+# The two pictures every reference swaps: run in the kernel for the JupyterLab reference, and in
+# this process for the bare page, so that both swap the same bytes.
+PICTURES_CODE = """
 import io as _io
 
-import ipywidgets as _widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas
 from matplotlib.figure import Figure as _Figure
 
-from nncourse.widgets.accessibility import APP_CLASS as _APP_CLASS, ControlNames as _Names
 from nncourse.widgets.base import png_url as _png_url
 
 
-def reference_app():
-    \"\"\"A slider that swaps two ready-made 600 × 400 PNGs: the floor of any app's latency.\"\"\"
-    pictures = []
+def two_png_urls():
+    \"\"\"Two ready-made 600 × 400 PNGs (a line of slope 1, then 2) as data: URLs.\"\"\"
+    urls = []
     for slope in (1, 2):
         figure = _Figure(figsize=(6, 4), dpi=100)
         _Canvas(figure)
         figure.add_subplot().plot([0, 1], [0, slope])
         buffer = _io.BytesIO()
         figure.savefig(buffer, format="png")
-        pictures.append(_png_url(buffer.getvalue()))
+        urls.append(_png_url(buffer.getvalue()))
+    return urls
+"""
+REFERENCE_CODE = PICTURES_CODE + """
+import ipywidgets as _widgets
+
+from nncourse.widgets.accessibility import APP_CLASS as _APP_CLASS, ControlNames as _Names
+
+
+def reference_app():
+    \"\"\"A slider that swaps two ready-made 600 × 400 PNGs: the floor of any app's latency.\"\"\"
+    pictures = two_png_urls()
     slider = _widgets.FloatSlider(description="x", min=0, max=1, step=0.01)
     image = _widgets.Image(format="url", value=pictures[0])
     slider.observe(lambda change: setattr(image, "value", pictures[round(change.new * 100) % 2]),
@@ -150,18 +159,10 @@ socket.onmessage = event => {{ picture.src = event.data; }};
 
 
 def two_png_urls() -> list:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    urls = []
-    for slope in (1, 2):
-        figure = Figure(figsize=(6, 4), dpi=100)
-        FigureCanvasAgg(figure)
-        figure.add_subplot().plot([0, 1], [0, slope])
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        urls.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
-    return urls
+    """The reference's two pictures, made by the same code as in the kernel, as text."""
+    namespace: dict = {}
+    exec(PICTURES_CODE, namespace)
+    return [url.decode("ascii") for url in namespace["two_png_urls"]()]
 
 
 def serve_bare_page(port: int) -> None:
